@@ -1,0 +1,83 @@
+"""Engine and session factory: SQLite tuned for concurrent writers, PostgreSQL as it is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.settings import ConfigError
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for `url`. SQLite gets WAL, foreign keys, a busy timeout and explicit BEGINs."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            hide_parameters=True,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            **kwargs,
+        )
+        _tune_sqlite(engine)
+        return engine
+    return create_engine(url, hide_parameters=True, pool_pre_ping=True, **kwargs)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        # A writing transaction takes the write lock up front, so two writers queue on the
+        # busy timeout instead of failing later with "database is locked" on upgrade.
+        immediate = conn.get_execution_options().get("pingan_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+    """One short transaction: commit on success, roll back on any error."""
+    bind = engine.execution_options(pingan_write=True) if write else engine
+    session = Session(bind=bind, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise ConfigError naming PINGAN_DATABASE_URL if the database cannot be reached."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        raise ConfigError("PINGAN_DATABASE_URL", "the database cannot be reached") from exc
+    except SQLAlchemyError as exc:
+        raise ConfigError("PINGAN_DATABASE_URL", "the database refused the connection") from exc

@@ -1,0 +1,1 @@
+"""Pingan's rules: plain functions over a SQLAlchemy session, never importing streamlit."""

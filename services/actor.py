@@ -1,0 +1,89 @@
+"""Who is acting: role, scope and the permissions that follow from the role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from services.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    OFFICER = "officer"
+    GRID_WORKER = "grid_worker"
+
+
+class Perm(StrEnum):
+    VIEW_HOME = "view_home"
+    VIEW_LEADS = "view_leads"
+    REPORT_LEAD = "report_lead"
+    HANDLE_LEAD = "handle_lead"
+    SUPERVISE_LEADS = "supervise_leads"
+    VIEW_ROSTER = "view_roster"
+    EDIT_ROSTER = "edit_roster"
+    VIEW_MAP = "view_map"
+    VIEW_STATS = "view_stats"
+    IMPORT_DATA = "import_data"
+    PUBLISH_ALERT = "publish_alert"
+    VIEW_ALERTS = "view_alerts"
+    VIEW_CASES = "view_cases"
+    EDIT_CASES = "edit_cases"
+    VIEW_DISPUTES = "view_disputes"
+    EDIT_DISPUTES = "edit_disputes"
+    LOG_PRESENCE = "log_presence"
+    VIEW_PRESENCE = "view_presence"
+    MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"
+    REVEAL_PERSONAL = "reveal_personal"
+    EDIT_SETTINGS = "edit_settings"
+
+
+_ALL = frozenset(Perm)
+ROLE_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.ADMIN: _ALL,
+    Role.SUPERVISOR: _ALL
+    - {Perm.MANAGE_USERS, Perm.VIEW_AUDIT, Perm.EDIT_SETTINGS, Perm.LOG_PRESENCE,
+       Perm.EDIT_ROSTER, Perm.REVEAL_PERSONAL, Perm.HANDLE_LEAD},
+    Role.OFFICER: frozenset(
+        {Perm.VIEW_HOME, Perm.VIEW_LEADS, Perm.REPORT_LEAD, Perm.HANDLE_LEAD, Perm.VIEW_ROSTER,
+         Perm.EDIT_ROSTER, Perm.VIEW_MAP, Perm.VIEW_STATS, Perm.VIEW_ALERTS, Perm.VIEW_CASES,
+         Perm.EDIT_CASES, Perm.VIEW_DISPUTES, Perm.EDIT_DISPUTES, Perm.LOG_PRESENCE,
+         Perm.VIEW_PRESENCE, Perm.REVEAL_PERSONAL}
+    ),
+    Role.GRID_WORKER: frozenset(
+        {Perm.VIEW_HOME, Perm.VIEW_LEADS, Perm.REPORT_LEAD, Perm.VIEW_ALERTS}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user as services see it. community_ids None means the whole district."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    scope_kind: str
+    community_ids: frozenset[int] | None
+    station_id: int | None = None
+    officer_id: int | None = None
+    member_id: int | None = None
+    language: str = "zh"
+    session_id: int | None = None
+
+    def can(self, perm: Perm) -> bool:
+        return perm in ROLE_PERMS[self.role]
+
+    def in_scope(self, community_id: int | None) -> bool:
+        if self.community_ids is None:
+            return True
+        return community_id is not None and community_id in self.community_ids
+
+
+def require(actor: Actor, perm: Perm) -> None:
+    """Raise PermissionDenied unless the actor's role has `perm`."""
+    if not actor.can(perm):
+        raise PermissionDenied(perm=str(perm))

@@ -1,0 +1,44 @@
+"""Masking of personal data (resident ID numbers, phone numbers) for those who need not see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PERSONAL_KEYS = frozenset(
+    {"phone", "id_number", "contact_phone", "reporter_contact", "password", "password_hash"}
+)
+
+
+def mask_id(value: str | None) -> str:
+    """110101199003071234 -> 110101********1234."""
+    if not value:
+        return ""
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    """13812345678 -> 138****5678; landlines keep their first three and last four digits."""
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_value(key: str, value: Any) -> Any:
+    if key in {"password", "password_hash"}:
+        return "***" if value else value
+    if key == "id_number":
+        return mask_id(value)
+    if key in PERSONAL_KEYS and isinstance(value, str):
+        return mask_phone(value)
+    return value
+
+
+def mask_mapping(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A copy of `data` with every personal field masked (used for the audit trail)."""
+    if data is None:
+        return None
+    return {k: mask_value(k, v) for k, v in data.items()}

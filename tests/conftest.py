@@ -1,0 +1,60 @@
+"""Fixtures: a fresh database per test (SQLite file, or a PostgreSQL schema when configured)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+import db.models  # noqa: F401
+from db.base import Base
+from db.engine import make_engine, session_scope
+
+PG_URL = os.environ.get("PINGAN_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def _pg_engine(url: str) -> tuple[Engine, str]:
+    """An engine whose connections live in a schema of their own, dropped after the test."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    return engine, schema
+
+
+def _drop_pg(url: str, schema: str) -> None:
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+    """An empty schema created from the models, on SQLite and (in CI) on PostgreSQL."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        Base.metadata.create_all(eng)
+        yield eng
+        eng.dispose()
+        return
+    assert PG_URL
+    eng, schema = _pg_engine(PG_URL)
+    Base.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+    _drop_pg(PG_URL, schema)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session for arranging data and calling services; commits at the end of the test."""
+    with session_scope(engine, write=True) as s:
+        yield s
