@@ -64,7 +64,7 @@ def record(
     prev = session.scalar(select(AuditLog.hash).order_by(AuditLog.id.desc()).limit(1)) or ""
     entry = AuditLog(
         at=utcnow(),
-        actor_user_id=actor.user_id if actor else None,
+        actor_user_id=(actor.user_id or None) if actor else None,
         actor_name=actor.username if actor else (actor_name or ""),
         action=action,
         entity=entity,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import text
 
 import db.models  # noqa: F401 - registers every table on the metadata
 from db.base import Base
@@ -20,5 +21,8 @@ with engine.connect() as connection:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Several app servers may start at once: one upgrades, the others wait for it.
+            connection.execute(text("SELECT pg_advisory_xact_lock(7411000)"))
         context.run_migrations()
     connection.commit()

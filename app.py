@@ -1,0 +1,11 @@
+"""Pingan's entry point: page config, the sign-in gate, navigation built from the user's role."""
+
+import streamlit as st
+
+from ui import guard, nav
+from ui.widgets import sidebar
+
+st.set_page_config(page_title="平安 Pingan", page_icon=":material/shield:", layout="wide")
+actor = guard.require()
+sidebar(actor)
+st.navigation(nav.navigation(actor)).run()

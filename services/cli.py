@@ -1,0 +1,204 @@
+"""The `pingan` command: database upgrade, demo data, users, backup and health check."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from db.engine import check_connection, make_engine, session_scope
+from db.migrate import is_current, upgrade
+from db.models import District, User
+from db.settings import ConfigError, Settings, load_settings
+from services import users
+from services.errors import ServiceError
+
+SCOPE_HELP = "district | station:ID | communities:ID,ID,..."
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(f"{exc.setting}: {exc.problem}") from exc
+
+
+def _engine(migrate: bool = True) -> Engine:
+    engine = make_engine(_settings().database_url)
+    try:
+        check_connection(engine)
+        if migrate:
+            upgrade(engine)
+    except ConfigError as exc:
+        raise click.ClickException(f"{exc.setting}: {exc.problem}") from exc
+    return engine
+
+
+def _fail(exc: ServiceError) -> click.ClickException:
+    detail = ", ".join(f"{k}: {v}" for k, v in getattr(exc, "fields", {}).items())
+    return click.ClickException(f"{exc.key} {detail}".strip())
+
+
+@click.group(help="Pingan: community policing 1+10+N console (平安 社区警务工作台).")
+def main() -> None:
+    pass
+
+
+@main.group(help="Database schema.")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Create or upgrade the schema to the newest migration.")
+def db_upgrade() -> None:
+    _engine(migrate=True)
+    click.echo("database is up to date")
+
+
+@main.group(help="The demo district.")
+def demo() -> None:
+    pass
+
+
+@demo.command("load", help="Load the demo district (Dadukou) into an empty database.")
+@click.option("--scale", "leads", type=click.IntRange(min=0), default=None,
+              help="Number of leads to generate (default: about 40,000 a year).")
+@click.option("--seed", type=int, default=20260701, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if data is present.")
+def demo_load(leads: int | None, seed: int, if_empty: bool) -> None:
+    from services.demo import load_demo
+
+    engine = _engine()
+    with session_scope(engine) as s:
+        present = s.scalar(select(func.count()).select_from(District)) or 0
+    if present and if_empty:
+        click.echo("data present: demo not loaded")
+        return
+
+    def progress(stage: str, fraction: float) -> None:
+        click.echo(f"\r{stage:<24} {fraction * 100:5.1f}%", nl=fraction >= 1.0, err=True)
+
+    try:
+        summary = load_demo(engine, leads=leads, seed=seed, progress=progress)
+    except ServiceError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"demo district loaded: {summary}")
+
+
+@main.group(help="Accounts.")
+def user() -> None:
+    pass
+
+
+def _parse_scope(scope: str) -> tuple[str, int | None, list[int]]:
+    kind, _, rest = scope.partition(":")
+    try:
+        if kind == "district" and not rest:
+            return "district", None, []
+        if kind == "station":
+            return "station", int(rest), []
+        if kind == "communities":
+            return "communities", None, [int(x) for x in rest.split(",") if x]
+    except ValueError:
+        pass
+    raise click.BadParameter(SCOPE_HELP, param_hint="--scope")
+
+
+@user.command("add", help="Add an account (the first admin, outside demo mode).")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="Display name.")
+@click.option("--role", type=click.Choice(["admin", "supervisor", "officer", "grid_worker"]),
+              required=True)
+@click.option("--scope", default="district", show_default=True, help=SCOPE_HELP)
+@click.password_option(help="Prompted for when not given (8-64 characters).")
+def user_add(username: str, display_name: str, role: str, scope: str, password: str) -> None:
+    kind, station, communities = _parse_scope(scope)
+    with session_scope(_engine(), write=True) as s:
+        try:
+            uid = users.create_user(
+                s, actor=users.SYSTEM, username=username, display_name=display_name, role=role,
+                password=password, scope_kind=kind, station_id=station,
+                community_ids=communities)
+        except ServiceError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"user {username} added (id {uid})")
+
+
+@user.command("passwd", help="Set a one-time password that must be changed at next sign-in.")
+@click.argument("username")
+@click.password_option(help="Prompted for when not given.")
+def user_passwd(username: str, password: str) -> None:
+    with session_scope(_engine(), write=True) as s:
+        try:
+            users.reset_password(s, actor=users.SYSTEM, username=username, password=password)
+        except ServiceError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"password of {username} reset; it must be changed at the next sign-in")
+
+
+@user.command("disable", help="Disable an account and end its sessions.")
+@click.argument("username")
+def user_disable(username: str) -> None:
+    with session_scope(_engine(), write=True) as s:
+        try:
+            users.set_active(s, actor=users.SYSTEM, username=username, active=False)
+        except ServiceError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"user {username} disabled")
+
+
+@user.command("list", help="List accounts.")
+def user_list() -> None:
+    with session_scope(_engine()) as s:
+        for u in s.scalars(select(User).order_by(User.username)):
+            state = "active" if u.active else "disabled"
+            click.echo(f"{u.username:<20} {u.role:<12} {u.scope_kind:<12} {state}")
+
+
+@main.command(help="Copy the database consistently while the app runs (SQLite).")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(path: Path) -> None:
+    url = make_url(_settings().database_url)
+    if url.get_backend_name() != "sqlite":
+        raise click.ClickException(
+            "PostgreSQL: use pg_dump, e.g. pg_dump -Fc -f pingan.dump <database>")
+    if path.exists():
+        raise click.ClickException(f"{path} exists: choose a new file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(str(url.database))
+    dst = sqlite3.connect(str(path))
+    try:
+        with dst:
+            src.backup(dst)  # SQLite's online backup API: a consistent snapshot
+    finally:
+        dst.close()
+        src.close()
+    click.echo(f"backup written to {path}")
+
+
+@main.command(help="Check the configuration and the database.")
+def check() -> None:
+    settings = _settings()
+    click.echo(f"database: {make_url(settings.database_url).render_as_string()}")
+    try:
+        settings.secret_key()
+        click.echo("secret key: ok")
+    except ConfigError as exc:
+        raise click.ClickException(f"{exc.setting}: {exc.problem}") from exc
+    engine = make_engine(settings.database_url)
+    try:
+        check_connection(engine)
+        current = is_current(engine)
+    except (ConfigError, SQLAlchemyError) as exc:
+        raise click.ClickException("PINGAN_DATABASE_URL: the database cannot be reached") from exc
+    click.echo(f"schema: {'up to date' if current else 'needs pingan db upgrade'}")
+    if not current:
+        sys.exit(1)
+    with session_scope(engine) as s:
+        click.echo(f"users: {s.scalar(select(func.count()).select_from(User))}")
+    click.echo("ok")

@@ -1,0 +1,27 @@
+"""Lead status groups shared by the inbox, the home page, statistics and maps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_
+
+from db.models import Lead
+
+DONE_STATUSES = ("resolved", "verified", "closed", "duplicate")
+UNACCEPTED_STATUSES = ("new", "dispatched", "returned", "escalated")
+
+
+def is_open() -> ColumnElement[bool]:
+    return Lead.status.not_in(DONE_STATUSES)
+
+
+def is_overdue(now: datetime) -> ColumnElement[bool]:
+    """Open and past a deadline: not accepted in time, or not resolved in time."""
+    return and_(
+        is_open(),
+        or_(
+            and_(Lead.status.in_(UNACCEPTED_STATUSES), Lead.accept_due_at < now),
+            Lead.resolve_due_at < now,
+        ),
+    )

@@ -1,0 +1,119 @@
+"""Managing accounts: create, reset password, enable/disable, unlock (admin or CLI)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Community, Station, User, UserCommunity
+from services import audit
+from services.actor import Actor, Perm, Role, require
+from services.auth import end_all_sessions, hash_password
+from services.errors import Conflict, Invalid, NotFound
+from services.passwords import check_password_policy
+from services.text import clean_text
+
+SYSTEM = Actor(user_id=0, username="system", display_name="system", role=Role.ADMIN,
+               scope_kind="district", community_ids=None)
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
+_FIELDS = ["username", "display_name", "role", "scope_kind", "station_id", "active"]
+
+
+def create_user(
+    session: Session, *, actor: Actor, username: str, display_name: str, role: str,
+    password: str, scope_kind: str = "district", station_id: int | None = None,
+    community_ids: list[int] | None = None, officer_id: int | None = None,
+    member_id: int | None = None, must_change_password: bool = False,
+) -> int:
+    require(actor, Perm.MANAGE_USERS)
+    name = (username or "").strip().lower()
+    errors: dict[str, str] = {}
+    if not _USERNAME.match(name):
+        errors["username"] = "users.bad_username"
+    if role not in {r.value for r in Role}:
+        errors["role"] = "users.bad_role"
+    problem = check_password_policy(password, username=name)
+    if problem:
+        errors["password"] = problem
+    errors.update(_scope_errors(session, scope_kind, station_id, community_ids or []))
+    if errors:
+        raise Invalid(errors)
+    display = clean_text(display_name, field="display_name", max_len=64)
+    if session.scalar(select(func.count()).where(func.lower(User.username) == name)):
+        raise Conflict("users.exists")
+    user = User(username=name, display_name=display, password_hash=hash_password(password),
+                role=role, scope_kind=scope_kind, station_id=station_id, officer_id=officer_id,
+                member_id=member_id, must_change_password=must_change_password)
+    session.add(user)
+    session.flush()
+    for cid in community_ids or []:
+        session.add(UserCommunity(user_id=user.id, community_id=cid))
+    audit.record(session, actor=actor, action="user.create", entity="user", entity_id=user.id,
+                 after={**audit.snapshot(user, _FIELDS), "community_ids": community_ids or []})
+    return user.id
+
+
+def _scope_errors(
+    session: Session, scope_kind: str, station_id: int | None, community_ids: list[int]
+) -> dict[str, str]:
+    if scope_kind == "district":
+        return {}
+    if scope_kind == "station":
+        return {} if station_id and session.get(Station, station_id) else {"scope": "users.bad_scope"}
+    if scope_kind == "communities" and community_ids:
+        found = session.scalar(
+            select(func.count()).select_from(Community).where(Community.id.in_(community_ids))
+        )
+        return {} if found == len(set(community_ids)) else {"scope": "users.bad_scope"}
+    return {"scope": "users.bad_scope"}
+
+
+def _user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def reset_password(session: Session, *, actor: Actor, username: str,
+                   password: str | None = None) -> str:
+    """Set a one-time password that must be changed at the next sign-in; returns it."""
+    require(actor, Perm.MANAGE_USERS)
+    user = _user(session, username)
+    one_time = password or secrets.token_urlsafe(9)
+    problem = check_password_policy(one_time, username=user.username)
+    if problem:
+        raise Invalid({"password": problem})
+    user.password_hash = hash_password(one_time)
+    user.must_change_password = True
+    user.failed_sign_ins, user.locked_until = 0, None
+    user.version += 1
+    end_all_sessions(session, user.id, "password_reset")
+    audit.record(session, actor=actor, action="user.password_reset", entity="user",
+                 entity_id=user.id)
+    return one_time
+
+
+def set_active(session: Session, *, actor: Actor, username: str, active: bool) -> None:
+    require(actor, Perm.MANAGE_USERS)
+    user = _user(session, username)
+    before = user.active
+    user.active = active
+    user.version += 1
+    if not active:
+        end_all_sessions(session, user.id, "disabled")
+    audit.record(session, actor=actor, action="user.enable" if active else "user.disable",
+                 entity="user", entity_id=user.id, before={"active": before},
+                 after={"active": active})
+
+
+def unlock(session: Session, *, actor: Actor, username: str) -> None:
+    require(actor, Perm.MANAGE_USERS)
+    user = _user(session, username)
+    before = user.locked_until
+    user.locked_until, user.failed_sign_ins = None, 0
+    audit.record(session, actor=actor, action="user.unlock", entity="user", entity_id=user.id,
+                 before={"locked_until": before}, after={"locked_until": None})

@@ -1,0 +1,114 @@
+"""Real-browser fixtures: a Streamlit server over a small demo district, and headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db.engine import make_engine
+from db.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic", "--disable-dev-shm-usage"]
+DEMO_PASSWORD = "pingan-demo"
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def _need_browser() -> None:
+    if CHROMIUM is None:
+        if os.environ.get("PINGAN_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required here (PINGAN_REQUIRE_BROWSER) but not installed")
+        pytest.skip("no Chromium installed: apt-get install chromium to run browser tests")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen[bytes]]:
+    port = _free_port()
+    env = {**os.environ, "PINGAN_DATABASE_URL": f"sqlite:///{data_dir / 'pingan.db'}",
+           "PINGAN_DATA_DIR": str(data_dir), "PINGAN_DEMO": "1", **(extra_env or {})}
+    env.pop("PINGAN_SECRET_KEY", None)
+    log = open(data_dir / f"server-{port}.log", "wb")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310
+                if r.status == 200:
+                    return url, proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("the Streamlit server did not start: see " + log.name)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo district in a SQLite file, loaded once per test session."""
+    from services.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo")
+    engine = make_engine(f"sqlite:///{path / 'pingan.db'}")
+    upgrade(engine)
+    load_demo(engine, leads=3000, today=date.today())
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(demo_dir: Path) -> Iterator[str]:
+    _need_browser()
+    url, proc = start_server(demo_dir)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def wait_idle(page: object, timeout: float = 30_000) -> None:
+    """Act only when the app is idle: a click during a rerun can be lost."""
+    page.wait_for_selector(IDLE, timeout=timeout)  # type: ignore[attr-defined]
+    page.wait_for_timeout(200)  # type: ignore[attr-defined]
+    page.wait_for_selector(IDLE, timeout=timeout)  # type: ignore[attr-defined]
+
+
+def sign_in(page: object, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(base + "/")  # type: ignore[attr-defined]
+    wait_idle(page)
+    page.get_by_label("用户名").fill(username)  # type: ignore[attr-defined]
+    page.get_by_label("密码").fill(password)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="登录").click()  # type: ignore[attr-defined]
+    wait_idle(page)

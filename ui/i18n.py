@@ -1,0 +1,52 @@
+"""Translation catalogues (Chinese default, English one click away) and the `t()` lookup."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+LOCALES = Path(__file__).resolve().parent / "locales"
+LANGUAGES = ("zh", "en")
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """All keys of one language, merged from one JSON file per feature area."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES / lang).glob("*.json")):
+        for key, value in json.loads(path.read_text(encoding="utf-8")).items():
+            if key in merged:
+                raise ValueError(f"duplicate translation key {key} in {path.name}")
+            merged[key] = value
+    return merged
+
+
+def translate(lang: str, key: str, **params: Any) -> str:
+    """The text for `key`; a missing key shows itself so that it is noticed, never crashes."""
+    text = catalogue(lang if lang in LANGUAGES else "zh").get(key)
+    if text is None:
+        return key
+    try:
+        return text.format(**params) if params else text
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def lang() -> str:
+    value = st.session_state.get("lang", "zh")
+    return value if value in LANGUAGES else "zh"
+
+
+def t(key: str, **params: Any) -> str:
+    return translate(lang(), key, **params)
+
+
+def label(prefix: str, code: str | None) -> str:
+    """The UI name of a code value, e.g. label("lead.status", "dispatched")."""
+    if code is None:
+        return ""
+    return translate(lang(), f"{prefix}.{code}") if f"{prefix}.{code}" in catalogue(lang()) else code

@@ -1,0 +1,62 @@
+"""Small shared widgets: language switch, error display, the signed-in sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from services import auth
+from services.actor import Actor
+from services.errors import Invalid, ServiceError
+from ui.bridge import db_session
+from ui.i18n import LANGUAGES, lang, t
+
+
+def language_switch(actor: Actor | None, key: str = "lang_switch") -> None:
+    """中文 / English, remembered on the user's account once signed in."""
+    choice = st.segmented_control(
+        t("account.language"), LANGUAGES, default=lang(), format_func=lambda c: t(f"lang.{c}"),
+        key=key, label_visibility="collapsed",
+    )
+    if choice and choice != lang():
+        st.session_state["lang"] = choice
+        if actor is not None:
+            with db_session(write=True) as s:
+                auth.set_language(s, actor=actor, language=choice)
+        st.rerun()
+
+
+def show_error(exc: ServiceError) -> None:
+    """A service error in the user's language; field messages go next to their fields."""
+    st.error(t(exc.key, **{k: str(v) for k, v in exc.params.items()}))
+
+
+FormErrors = dict[str, dict[str, str]]
+
+
+def remember_errors(form: str, exc: Invalid) -> None:
+    """Keep a failed submit's field messages (plain values) for the rerun that shows them."""
+    st.session_state[f"_errors_{form}"] = {
+        "fields": dict(exc.fields), "params": {k: str(v) for k, v in exc.params.items()},
+    }
+
+
+def pop_errors(form: str) -> FormErrors:
+    return st.session_state.pop(f"_errors_{form}", None) or {"fields": {}, "params": {}}
+
+
+def field_error(errors: FormErrors, field: str) -> None:
+    """Under a form field: the message for that field, if the last submit found one."""
+    key = errors["fields"].get(field)
+    if key:
+        st.error(t(key, **errors["params"]), icon=":material/error:")
+
+
+def sidebar(actor: Actor) -> None:
+    from ui.auth import sign_out
+
+    with st.sidebar:
+        st.caption(t("auth.signed_in_as", name=actor.display_name, role=t(f"role.{actor.role}")))
+        language_switch(actor)
+        if st.button(t("auth.sign_out"), key="sign_out", use_container_width=True):
+            sign_out(actor)
+            st.rerun()
