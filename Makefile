@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PINGAN_DEMO ?= 1
 export PINGAN_DEMO
 
-.PHONY: install run test bench lint clean-data
+.PHONY: install run test bench lint clean-data migration
 
 .tools/bin/uv:
 	python3 tools/bootstrap_uv.py
@@ -30,3 +30,7 @@ lint: install
 
 clean-data:
 	rm -rf data/pingan.db data/pingan.db-wal data/pingan.db-shm
+
+# Before the first release: regenerate the initial migration from the models.
+migration: install
+	$(UV) run python tools/regen_initial_migration.py

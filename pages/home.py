@@ -5,6 +5,7 @@ import streamlit as st
 from services import home, system
 from services.actor import Perm
 from ui import guard, nav
+from ui.panels import render_all
 from ui.bridge import db_session
 from ui.i18n import t
 
@@ -28,6 +29,8 @@ cols[3].metric(t("home.overdue"), figures.overdue)
 last = figures.incidents_ytd_last_year
 delta = f"{(figures.incidents_ytd - last) / last * 100:+.1f}%" if last >= 10 else None
 cols[4].metric(t("home.incidents_ytd"), figures.incidents_ytd, delta=delta, delta_color="inverse")
+
+render_all(actor)
 
 st.subheader(t("home.pages"))
 for spec in nav.specs_for(actor):
