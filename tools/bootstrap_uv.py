@@ -12,6 +12,7 @@ import platform
 import stat
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -39,7 +40,8 @@ def via_wheel() -> None:
     meta = json.load(urllib.request.urlopen(INDEX, timeout=60))  # noqa: S310 - fixed https URL
     wheel = next(f for f in meta["urls"] if f["filename"].endswith(".whl")
                  and "manylinux" in f["filename"] and arch in f["filename"])
-    data = urllib.request.urlopen(wheel["url"], timeout=300).read()  # noqa: S310
+    url = urllib.parse.urljoin(INDEX, wheel["url"])  # mirrors may give relative links
+    data = urllib.request.urlopen(url, timeout=300).read()  # noqa: S310
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         name = next(n for n in zf.namelist() if n.endswith("/scripts/uv"))
         target = DEST / "wheel-uv" / "uv"
