@@ -44,6 +44,11 @@ class Lead(Base):
     resolution: Mapped[str] = mapped_column(Text, default="")
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id"), default=None)
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"), default=None)
+    resolved_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id"), default=None
+    )
+    # Deadlines already escalated automatically: 0 none, 1 the accept one, 2 the resolve one.
+    overdue_step: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (
@@ -52,6 +57,9 @@ class Lead(Base):
         Index("ix_lead_officer_status", "assigned_officer_id", "status"),
         Index("ix_lead_reporter", "reporter_user_id", "created_at"),
         Index("ix_lead_created", "created_at"),
+        Index("ix_lead_user_status", "assigned_user_id", "status"),
+        Index("ix_lead_category_created", "category", "created_at"),
+        Index("ix_lead_status_due", "status", "resolve_due_at"),
     )
 
 
@@ -68,6 +76,7 @@ class LeadEvent(Base):
     to_status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    __table_args__ = (Index("ix_lead_event_actor", "actor_user_id", "action"),)
 
 
 class LeadPhoto(Base):
@@ -109,7 +118,7 @@ class Task(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id"), index=True, default=None)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), default=None)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True, default=None)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="open")  # open|claimed|done|cancelled

@@ -454,6 +454,8 @@ def upgrade() -> None:
     sa.Column('resolution', sa.Text(), nullable=False),
     sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
     sa.Column('alert_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('overdue_step', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['alert_id'], ['alert.id'], name=op.f('fk_lead_alert_id_alert')),
     sa.ForeignKeyConstraint(['assigned_officer_id'], ['officer.id'], name=op.f('fk_lead_assigned_officer_id_officer')),
@@ -463,14 +465,18 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['grid_id'], ['grid.id'], name=op.f('fk_lead_grid_id_grid')),
     sa.ForeignKeyConstraint(['reporter_member_id'], ['member.id'], name=op.f('fk_lead_reporter_member_id_member')),
     sa.ForeignKeyConstraint(['reporter_user_id'], ['app_user.id'], name=op.f('fk_lead_reporter_user_id_app_user')),
+    sa.ForeignKeyConstraint(['resolved_by_user_id'], ['app_user.id'], name=op.f('fk_lead_resolved_by_user_id_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lead'))
     )
     with op.batch_alter_table('lead', schema=None) as batch_op:
+        batch_op.create_index('ix_lead_category_created', ['category', 'created_at'], unique=False)
         batch_op.create_index('ix_lead_community_created', ['community_id', 'created_at'], unique=False)
         batch_op.create_index('ix_lead_created', ['created_at'], unique=False)
         batch_op.create_index('ix_lead_officer_status', ['assigned_officer_id', 'status'], unique=False)
         batch_op.create_index('ix_lead_reporter', ['reporter_user_id', 'created_at'], unique=False)
         batch_op.create_index('ix_lead_status_created', ['status', 'created_at'], unique=False)
+        batch_op.create_index('ix_lead_status_due', ['status', 'resolve_due_at'], unique=False)
+        batch_op.create_index('ix_lead_user_status', ['assigned_user_id', 'status'], unique=False)
 
     op.create_table('dispute',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -512,6 +518,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lead_event'))
     )
     with op.batch_alter_table('lead_event', schema=None) as batch_op:
+        batch_op.create_index('ix_lead_event_actor', ['actor_user_id', 'action'], unique=False)
         batch_op.create_index(batch_op.f('ix_lead_event_lead_id'), ['lead_id'], unique=False)
 
     op.create_table('lead_photo',
@@ -552,6 +559,7 @@ def upgrade() -> None:
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_task_community_id'), ['community_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_task_lead_id'), ['lead_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_task_team_id'), ['team_id'], unique=False)
 
     op.create_table('mediation_step',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -581,6 +589,7 @@ def downgrade() -> None:
 
     op.drop_table('mediation_step')
     with op.batch_alter_table('task', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_task_team_id'))
         batch_op.drop_index(batch_op.f('ix_task_lead_id'))
         batch_op.drop_index(batch_op.f('ix_task_community_id'))
 
@@ -591,6 +600,7 @@ def downgrade() -> None:
     op.drop_table('lead_photo')
     with op.batch_alter_table('lead_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lead_event_lead_id'))
+        batch_op.drop_index('ix_lead_event_actor')
 
     op.drop_table('lead_event')
     with op.batch_alter_table('dispute', schema=None) as batch_op:
@@ -599,11 +609,14 @@ def downgrade() -> None:
 
     op.drop_table('dispute')
     with op.batch_alter_table('lead', schema=None) as batch_op:
+        batch_op.drop_index('ix_lead_user_status')
+        batch_op.drop_index('ix_lead_status_due')
         batch_op.drop_index('ix_lead_status_created')
         batch_op.drop_index('ix_lead_reporter')
         batch_op.drop_index('ix_lead_officer_status')
         batch_op.drop_index('ix_lead_created')
         batch_op.drop_index('ix_lead_community_created')
+        batch_op.drop_index('ix_lead_category_created')
 
     op.drop_table('lead')
     with op.batch_alter_table('alert_recipient', schema=None) as batch_op:
