@@ -62,3 +62,33 @@ def test_direct_page_without_signing_in_shows_only_the_sign_in_form(
     assert not at.exception
     assert at.text_input(key="login_username")
     assert len(at.metric) == 0 and len(at.dataframe) == 0
+
+
+@pytest.mark.parametrize("url", ["not a url", "postgresql+psycopg://nobody@127.0.0.1:1/none"])
+def test_a_bad_database_setting_stops_the_app_with_a_message(
+    app_env: AppEnv, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("PINGAN_DATABASE_URL", url)
+    at = new_app().run()
+    assert not at.exception
+    assert any("PINGAN_DATABASE_URL" in e.value for e in at.error)
+    assert not at.text_input  # no sign-in form while the database is unusable
+
+
+def test_outside_demo_mode_a_weak_key_stops_the_app(
+    app_env: AppEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PINGAN_DEMO", "0")
+    monkeypatch.setenv("PINGAN_SECRET_KEY", "short")
+    at = new_app().run()
+    assert any("PINGAN_SECRET_KEY" in e.value for e in at.error)
+    assert not at.text_input
+
+
+def test_language_switch_is_remembered_for_the_user(app_env: AppEnv) -> None:
+    names = _people(app_env)
+    at = sign_in(new_app(), names["officer"], f.PASSWORD)
+    at.segmented_control(key="lang_switch").set_value("en").run()
+    assert "Hello" in texts(at)
+    again = sign_in(new_app(), names["officer"], f.PASSWORD)
+    assert "Hello" in texts(again)

@@ -15,9 +15,9 @@ def require(perm: Perm | None = None) -> Actor:
 
     Pages call this first, because a direct URL can run a page before app.py built the menu.
     """
+    boot()
     if "lang" not in st.session_state:
         st.session_state["lang"] = settings().default_language
-    boot()
     actor = current_actor()
     if actor is None:
         actor = sign_in_form()
