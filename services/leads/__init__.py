@@ -1,0 +1,37 @@
+"""Leads (线索): report, dispatch, workflow, inboxes, shared tasks, photos and export."""
+
+from services.leads.common import CATEGORIES, LEVELS, STATUSES, URGENCIES, LeadView, visible
+from services.leads.detail import EventView, LeadDetail, get_lead
+from services.leads.dispatch import choose
+from services.leads.export import export_leads
+from services.leads.inbox import InboxFilters, InboxPage, InboxRow, filter_choices, inbox
+from services.leads.photos import read_photo
+from services.leads.report import NearbyLead, add_to_lead, nearby_leads, report_lead
+from services.leads.rules import (
+    DeadlineRow,
+    RuleRow,
+    list_deadlines,
+    list_rules,
+    save_deadlines,
+    save_rules,
+)
+from services.leads.summary import Summary, summary
+from services.leads.tasks import (
+    TaskView,
+    claim_task,
+    create_task,
+    finish_task,
+    list_tasks,
+    team_choices,
+)
+from services.leads.workflow import OPEN_STATUSES, TRANSITIONS, act, escalate_overdue
+
+__all__ = [
+    "CATEGORIES", "LEVELS", "OPEN_STATUSES", "STATUSES", "TRANSITIONS", "URGENCIES",
+    "DeadlineRow", "EventView", "InboxFilters", "InboxPage", "InboxRow", "LeadDetail",
+    "LeadView", "NearbyLead", "RuleRow", "Summary", "TaskView", "act", "add_to_lead",
+    "choose", "claim_task", "create_task", "escalate_overdue", "export_leads",
+    "filter_choices", "finish_task", "get_lead", "inbox", "list_deadlines", "list_rules",
+    "list_tasks", "nearby_leads", "read_photo", "report_lead", "save_deadlines", "save_rules",
+    "summary", "team_choices", "visible",
+]

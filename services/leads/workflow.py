@@ -1,0 +1,245 @@
+"""The lead workflow: a table of allowed steps, each recorded as an event and in the audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Community, Lead, LeadEvent, Officer, Station, Task
+from services import audit, clock
+from services.actor import Actor, Perm
+from services.concurrency import last_change, update_versioned
+from services.errors import Conflict, Invalid, NotFound, PermissionDenied
+from services.leads.common import LEVELS, NOTE_MAX, STATUSES, LeadView, load_visible, view_of
+from services.leads.dispatch import choose, officer_user
+from services.leads.rules import deadline_minutes
+from services.leadstate import DONE_STATUSES, UNACCEPTED_STATUSES
+from services.text import clean_text
+
+OPEN_STATUSES = tuple(s for s in STATUSES if s not in DONE_STATUSES)
+ACTIVE = frozenset({"dispatched", "accepted", "in_progress", "returned", "escalated"})
+H, S, V = Perm.HANDLE_LEAD, Perm.SUPERVISE_LEADS, Perm.VIEW_LEADS
+
+
+@dataclass(frozen=True)
+class Step:
+    sources: frozenset[str]
+    target: str | None  # None: the status stays (a comment)
+    perms: tuple[Perm, ...]  # any one of them
+    note_required: bool = False
+    own: bool = False  # only whoever holds the lead now
+    extras: tuple[str, ...] = field(default=())
+
+
+TRANSITIONS: dict[str, Step] = {
+    "accept": Step(frozenset({"dispatched", "returned", "escalated"}), "accepted", (H,)),
+    "start": Step(frozenset({"accepted"}), "in_progress", (H,), own=True),
+    "resolve": Step(frozenset({"accepted", "in_progress"}), "resolved", (H,), True, own=True),
+    "verify": Step(frozenset({"resolved"}), "verified", (S, H)),
+    "reopen": Step(frozenset({"resolved"}), "in_progress", (S, H), True),
+    "close": Step(frozenset({"verified"}), "closed", (S, H)),
+    "escalate": Step(frozenset(OPEN_STATUSES), "escalated", (S, H), True),
+    "return": Step(ACTIVE, "returned", (H,), True, own=True, extras=("community_id",)),
+    "reassign": Step(frozenset(OPEN_STATUSES), "dispatched", (S,), extras=("officer_id",)),
+    "duplicate": Step(frozenset(OPEN_STATUSES), "duplicate", (S, H), extras=("duplicate_of",)),
+    "comment": Step(frozenset(STATUSES), None, (V,), True),
+}
+
+
+def _holds(actor: Actor, lead: Lead) -> bool:
+    return (actor.officer_id is not None and lead.assigned_officer_id == actor.officer_id) or (
+        lead.assigned_user_id == actor.user_id)
+
+
+def refusal(actor: Actor, lead: Lead, action: str) -> str | None:
+    """Why `actor` may not take `action` on `lead` now (a translation key), or None."""
+    step = TRANSITIONS[action]
+    if not any(actor.can(p) for p in step.perms):
+        return "error.permission_denied"
+    if lead.status not in step.sources:
+        return f"leads.refused.{action}"
+    if step.own and not _holds(actor, lead):
+        return "leads.not_holder"
+    if action == "accept" and not (_holds(actor, lead) or actor.in_scope(lead.community_id)):
+        return "leads.not_holder"
+    if action in {"verify", "reopen"} and lead.resolved_by_user_id == actor.user_id:
+        return "leads.verify_self"
+    if action == "escalate" and lead.level == LEVELS[-1]:
+        return "leads.top_level"
+    return None
+
+
+def allowed_actions(actor: Actor, lead: Lead) -> list[str]:
+    return [a for a in TRANSITIONS if refusal(actor, lead, a) is None]
+
+
+def _accept_due(session: Session, lead: Lead, now: datetime) -> datetime:
+    return now + timedelta(minutes=deadline_minutes(session, lead.category, lead.urgency)[0])
+
+
+def _escalation(session: Session, lead: Lead, now: datetime) -> dict[str, Any]:
+    """One level up: the community's officer, then the station's duty supervisor, then all."""
+    level = LEVELS[min(LEVELS.index(lead.level) + 1, len(LEVELS) - 1)]
+    values: dict[str, Any] = {"level": level}
+    community = session.get(Community, lead.community_id)
+    if level == "community" and community is not None and community.officer_id is not None:
+        values.update(assigned_officer_id=community.officer_id,
+                      assigned_user_id=officer_user(session, community.officer_id))
+    elif level == "station" and community is not None:
+        station = session.get(Station, community.station_id)
+        values["assigned_user_id"] = station.duty_supervisor_id if station else None
+    elif level == "district":
+        values["assigned_user_id"] = None
+    return values
+
+
+def _values(session: Session, actor: Actor, lead: Lead, action: str, note: str,
+            now: datetime, extra: dict[str, Any]) -> dict[str, Any]:
+    return _BUILDERS.get(action, lambda *_: {})(session, actor, lead, note, now, extra)
+
+
+def _accept(s: Session, a: Actor, lead: Lead, note: str, now: datetime, x: dict) -> dict:
+    return {"assigned_officer_id": a.officer_id or lead.assigned_officer_id,
+            "assigned_user_id": a.user_id, "accepted_at": now}
+
+
+def _resolve(s: Session, a: Actor, lead: Lead, note: str, now: datetime, x: dict) -> dict:
+    by_team = s.scalar(select(Task.id).where(Task.lead_id == lead.id, Task.status == "done")
+                       .limit(1)) is not None  # a lead closed by the team counts as the grid's
+    return {"resolved_at": now, "resolution": note, "resolved_by_user_id": a.user_id,
+            "closed_level": "grid" if by_team else lead.level}
+
+
+def _reopen(s: Session, a: Actor, lead: Lead, note: str, now: datetime, x: dict) -> dict:
+    return {"resolved_at": None, "closed_level": None, "resolved_by_user_id": None}
+
+
+def _escalate(s: Session, a: Actor, lead: Lead, note: str, now: datetime, x: dict) -> dict:
+    return {**_escalation(s, lead, now), "accept_due_at": _accept_due(s, lead, now)}
+
+
+def _return(s: Session, a: Actor, lead: Lead, note: str, now: datetime, x: dict) -> dict:
+    community_id = x.get("community_id") or lead.community_id
+    if s.get(Community, community_id) is None:
+        raise Invalid({"community_id": "leads.bad_community"})
+    who = choose(s, community_id, exclude={i for i in (a.officer_id,
+                                                       lead.assigned_officer_id) if i})
+    values = {"community_id": community_id, "assigned_officer_id": who.officer_id,
+              "assigned_user_id": who.user_id, "dispatch_rule": who.rule, "dispatched_at": now,
+              "level": who.level, "accepted_at": None, "accept_due_at": _accept_due(s, lead, now)}
+    if community_id != lead.community_id:
+        values["grid_id"] = None
+    return values
+
+
+def _reassign(s: Session, a: Actor, lead: Lead, note: str, now: datetime, x: dict) -> dict:
+    officer = s.get(Officer, x.get("officer_id") or 0)
+    if officer is None or not officer.active:
+        raise Invalid({"officer_id": "leads.bad_officer"})
+    return {"assigned_officer_id": officer.id, "assigned_user_id": officer_user(s, officer.id),
+            "dispatch_rule": "manual", "dispatched_at": now, "accepted_at": None,
+            "accept_due_at": _accept_due(s, lead, now)}
+
+
+def _duplicate(s: Session, a: Actor, lead: Lead, note: str, now: datetime, x: dict) -> dict:
+    target_id = x.get("duplicate_of")
+    try:
+        target = load_visible(s, a, int(target_id or 0))
+    except (NotFound, ValueError, TypeError):
+        target = None
+    if target is None or target.id == lead.id or target.duplicate_of_id == lead.id:
+        raise Invalid({"duplicate_of": "leads.duplicate_target"})
+    return {"duplicate_of_id": target.id}
+
+
+_BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "accept": _accept, "resolve": _resolve, "reopen": _reopen, "escalate": _escalate,
+    "return": _return, "reassign": _reassign, "duplicate": _duplicate,
+    "close": lambda s, a, lead, note, now, x: {"closed_at": now},
+}
+
+
+def act(
+    session: Session, *, actor: Actor, lead_id: int, action: str, shown_version: int,
+    note: str = "", now: datetime | None = None, **extra: Any,
+) -> LeadView:
+    """Take one workflow step on a lead shown at `shown_version`.
+
+    Raises Invalid (with the reason's key) for a step not allowed now, Conflict naming who
+    changed the lead and when if it changed since it was shown.
+    """
+    step = TRANSITIONS.get(action)
+    if step is None:
+        raise Invalid(key="leads.bad_action")
+    if not any(actor.can(p) for p in step.perms):
+        raise PermissionDenied()
+    now = now or clock.now()
+    lead = load_visible(session, actor, lead_id)
+    if step.target is not None and lead.version != shown_version:
+        who, when = last_change(session, "lead", lead_id)
+        raise Conflict(who=who, when=when)
+    reason = refusal(actor, lead, action)
+    if reason:
+        raise Invalid(key=reason, status=lead.status)
+    text = clean_text(note, field="note", max_len=NOTE_MAX, required=step.note_required)
+    before = lead.status
+    values = _values(session, actor, lead, action, text, now, extra)
+    if step.target is not None:
+        update_versioned(session, Lead, lead.id, shown_version,
+                         {**values, "status": step.target}, entity="lead")
+        session.refresh(lead)
+    record_step(session, actor, lead, action, before, text, now, values)
+    return view_of(lead)
+
+
+def record_step(session: Session, actor: Actor | None, lead: Lead, action: str, before: str,
+                note: str, now: datetime, values: dict[str, Any]) -> None:
+    data = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()
+            if k not in {"resolution"}}
+    uid = (actor.user_id or None) if actor else None
+    session.add(LeadEvent(lead_id=lead.id, at=now, actor_user_id=uid, action=action,
+                          from_status=before, to_status=lead.status, note=note, data=data))
+    audit.record(session, actor=actor, actor_name="system", action=f"leads.{action}",
+                 entity="lead", entity_id=lead.id, before={"status": before},
+                 after={"status": lead.status, **data})
+
+
+def _overdue_unescalated(now: datetime) -> Any:
+    return and_(
+        Lead.status.in_(OPEN_STATUSES), Lead.level != LEVELS[-1],
+        or_(and_(Lead.status.in_(UNACCEPTED_STATUSES), Lead.accept_due_at < now,
+                 Lead.overdue_step < 1),
+            and_(Lead.resolve_due_at < now, Lead.overdue_step < 2)),
+    )
+
+
+def escalate_overdue(session: Session, *, now: datetime | None = None, limit: int = 200) -> int:
+    """Escalate every overdue lead one level, once per missed deadline; returns how many.
+
+    On PostgreSQL the rows are claimed with FOR UPDATE SKIP LOCKED, so two servers running
+    this at once never escalate one lead twice.
+    """
+    now = now or clock.now()
+    stmt = select(Lead).where(_overdue_unescalated(now)).order_by(Lead.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    done = 0
+    for lead in session.scalars(stmt).all():
+        missed = 2 if lead.resolve_due_at is not None and lead.resolve_due_at < now else 1
+        values = {**_escalation(session, lead, now), "overdue_step": missed}
+        before = lead.status
+        try:
+            update_versioned(session, Lead, lead.id, lead.version,
+                             {**values, "status": "escalated"}, entity="lead")
+        except Conflict:
+            continue  # someone acted on it meanwhile; the next sweep looks again
+        session.refresh(lead)
+        values["deadline"] = "resolve" if missed == 2 else "accept"
+        record_step(session, None, lead, "auto_escalate", before, "", now, values)
+        done += 1
+    return done
