@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.settings import ConfigError
 
 BUSY_TIMEOUT_MS = 15_000
+_after_scope: list[Callable[[Engine], None]] = []
+
+
+def after_each_scope(hook: Callable[[Engine], None]) -> Callable[[Engine], None]:
+    """Register `hook(engine)`, run after every session_scope has ended (committed or not).
+
+    services.audit uses it to write permission refusals in a transaction of their own.
+    """
+    _after_scope.append(hook)
+    return hook
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -31,7 +41,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, hide_parameters=True, pool_pre_ping=True, **kwargs)
+    # Fail fast on an unreachable server and name our connections for the DBA.
+    connect_args = {"connect_timeout": 10, "application_name": "pingan",
+                    **kwargs.pop("connect_args", {})}
+    return create_engine(url, hide_parameters=True, pool_pre_ping=True,
+                         connect_args=connect_args, **kwargs)
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -70,6 +84,8 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
         raise
     finally:
         session.close()
+        for hook in _after_scope:
+            hook(engine)
 
 
 def check_connection(engine: Engine) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -83,7 +84,18 @@ class Actor:
         return community_id is not None and community_id in self.community_ids
 
 
+_refusal_hooks: list[Callable[[Actor, Perm], None]] = []
+
+
+def on_refusal(hook: Callable[[Actor, Perm], None]) -> Callable[[Actor, Perm], None]:
+    """Register `hook(actor, perm)`, called on every refusal (services.audit records them)."""
+    _refusal_hooks.append(hook)
+    return hook
+
+
 def require(actor: Actor, perm: Perm) -> None:
     """Raise PermissionDenied unless the actor's role has `perm`."""
     if not actor.can(perm):
+        for hook in _refusal_hooks:
+            hook(actor, perm)
         raise PermissionDenied(perm=str(perm))

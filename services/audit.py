@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event, select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, SessionTransaction
 
 from db.base import utcnow
+from db.engine import after_each_scope
 from db.models import AuditLog
-from services.actor import Actor
+from services.actor import Actor, Perm, on_refusal
 from services.masking import mask_mapping
 
 _PG_AUDIT_LOCK = 7_411_001  # advisory lock id: one writer at a time extends the chain
+_log = logging.getLogger(__name__)
 
 
 def _jsonable(value: Any) -> Any:
@@ -65,10 +70,10 @@ def record(
     entry = AuditLog(
         at=utcnow(),
         actor_user_id=(actor.user_id or None) if actor else None,
-        actor_name=actor.username if actor else (actor_name or ""),
+        actor_name=(actor.username if actor else (actor_name or ""))[:64],
         action=action,
         entity=entity,
-        entity_id=str(entity_id),
+        entity_id=str(entity_id)[:32],
         before=_jsonable(mask_mapping(before)),
         after=_jsonable(mask_mapping(after)),
         prev_hash=prev,
@@ -76,6 +81,72 @@ def record(
     entry.hash = _digest(prev, _row_fields(entry))
     session.add(entry)
     session.flush()
+
+
+def exported(session: Session, *, actor: Actor, what: str, rows: int, fmt: str) -> None:
+    """An export of records (CSV, Excel) leaves the building: record what and how many."""
+    record(session, actor=actor, action="data.export", entity=what,
+           after={"rows": rows, "format": fmt})
+
+
+def revealed(session: Session, *, actor: Actor, entity: str, entity_id: Any,
+             fields: list[str]) -> None:
+    """A user looked at unmasked personal data: record whose and which fields."""
+    record(session, actor=actor, action="data.reveal", entity=entity, entity_id=entity_id,
+           after={"fields": sorted(fields)})
+
+
+# Permission refusals. The refused action's transaction rolls back, taking anything written
+# in it along, so a refusal is queued here (per thread/context) when services.actor.require
+# refuses, and written in a short transaction of its own once the caller's transaction
+# has ended, whether it committed or rolled back.
+_pending: ContextVar[tuple[tuple[Actor, str, str], ...]] = ContextVar("pingan_refusals",
+                                                                      default=())
+
+
+@on_refusal
+def _queue_refusal(actor: Actor, perm: Perm) -> None:
+    _pending.set((*_pending.get(), (actor, str(perm), "")))
+
+
+def record_refusal(session: Session, *, actor: Actor, perm: Perm | str, where: str = "") -> None:
+    """A refusal seen outside the services (a page's guard), in the caller's transaction."""
+    after = {"perm": str(perm), "where": where} if where else {"perm": str(perm)}
+    record(session, actor=actor, action="auth.permission_denied", entity="permission",
+           entity_id=str(perm), after=after)
+
+
+def write_refusals(session: Session) -> int:
+    """Write the queued refusals in `session`'s transaction; returns how many."""
+    pending = _pending.get()
+    _pending.set(())
+    for actor, perm, where in pending:
+        record_refusal(session, actor=actor, perm=perm, where=where)
+    return len(pending)
+
+
+def _write_pending(engine: Engine) -> None:
+    if not _pending.get():
+        return
+    try:
+        with Session(bind=engine.execution_options(pingan_write=True)) as own, own.begin():
+            write_refusals(own)
+    except SQLAlchemyError:
+        # Never hide the refusal the user is about to see behind a logging failure.
+        _log.warning("could not write a permission refusal to the audit trail")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None and _pending.get():
+        try:
+            engine = session.get_bind().engine
+        except SQLAlchemyError:
+            return
+        _write_pending(engine)
+
+
+after_each_scope(_write_pending)  # also when the refused call had not touched the database
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,21 @@
-"""Accounts and sign-in: password hashing, lockout, server-side sessions, scopes."""
+"""Sign-in: password checks, lockout counted in the database, server-side sessions."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import bcrypt
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
-from db.models import AuthSession, Community, SignInAttempt, User, UserCommunity
+from db.models import AuditLog, AuthSession, Community, SignInAttempt, User, UserCommunity
 from services import audit
-from services.actor import Actor, Perm, Role, require
+from services.actor import Actor, Role
 from services.errors import AuthFailed, Invalid, Locked, NotFound
 from services.passwords import check_password_policy
 
@@ -22,9 +23,11 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_FOR = timedelta(minutes=15)
 ACTIVITY_WRITE_EVERY = timedelta(seconds=30)
-# Compared against when the user does not exist, so that answer time does not tell.
-_DUMMY_HASH = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(rounds=12)).decode()
 BCRYPT_ROUNDS = 12
+# Compared against when the user does not exist, so that answer time does not tell.
+_DUMMY_HASH = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode()
+_PG_SIGN_IN_LOCK = 7_411_002  # with hashtext(username): one attempt per name at a time
+UNLOCKING_ACTIONS = ("user.unlock", "user.password_reset")  # failures before them do not count
 
 
 def hash_password(password: str) -> str:
@@ -33,7 +36,7 @@ def hash_password(password: str) -> str:
 
 def _check(password: str, hashed: str) -> bool:
     raw = password.encode()
-    if len(raw) > 72:  # bcrypt refuses more; the policy keeps new passwords shorter
+    if len(raw) > 72 or b"\x00" in raw:  # bcrypt's limits; the policy keeps new ones inside
         return False
     try:
         return bcrypt.checkpw(raw, hashed.encode())
@@ -43,6 +46,12 @@ def _check(password: str, hashed: str) -> bool:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normal_username(username: str) -> str:
+    """How a typed username is looked up and counted: no control characters, lower case."""
+    cleaned = "".join(ch for ch in username if unicodedata.category(ch) != "Cc")
+    return cleaned.strip().lower()[:64]
 
 
 def actor_for(session: Session, user: User, session_id: int | None = None) -> Actor:
@@ -81,28 +90,32 @@ def sign_in(
 ) -> SignIn:
     """Check the password, apply lockout, and open a server-side session.
 
-    Raises AuthFailed for a wrong password, unknown or disabled user alike, and Locked
-    while the account is locked (a locked account never reveals whether the password was
-    right). Attempts are recorded in the caller's transaction, which must be committed
-    even when this raises: use `record_and_raise` semantics via the returned error.
+    Unknown, disabled and existing users take the same path: one bcrypt check, the same
+    queries, the same error (AuthFailed, or Locked after five failures in 15 minutes, which
+    unknown names get too). The caller commits even when this raises: the attempt counts.
     """
     now = now or utcnow()
-    name = username.strip().lower()[:64]
+    name = normal_username(username)
+    if session.get_bind().dialect.name == "postgresql":  # app servers count one at a time
+        session.execute(text("SELECT pg_advisory_xact_lock(:k, hashtext(:n))"),
+                        {"k": _PG_SIGN_IN_LOCK, "n": name})
     user = session.scalar(select(User).where(func.lower(User.username) == name))
     ok = _check(password, user.password_hash if user else _DUMMY_HASH)
+    locked_until = lock_state(session, name, user.id if user else None, now)
     if user is not None and user.locked_until is not None and user.locked_until > now:
-        _attempt(session, name, False, now)
-        raise Locked(until=user.locked_until)
+        locked_until = max(locked_until or now, user.locked_until)
+    if locked_until is not None:
+        audit.record(session, actor=None, actor_name=name, action="auth.sign_in_locked")
+        raise Locked()
     if user is None or not user.active or not ok:
-        _attempt(session, name, False, now)
-        if user is not None:
-            _maybe_lock(session, user, now)
+        session.add(SignInAttempt(username=name, at=now, success=False))
+        session.flush()
         audit.record(session, actor=None, actor_name=name, action="auth.sign_in_failed")
+        if lock_state(session, name, user.id if user else None, now) is not None:
+            _note_lock(session, name, user, now)
         raise AuthFailed()
-    _attempt(session, name, True, now)
-    user.failed_sign_ins = 0
-    user.locked_until = None
-    user.last_sign_in_at = now
+    session.add(SignInAttempt(username=name, at=now, success=True))
+    user.failed_sign_ins, user.locked_until, user.last_sign_in_at = 0, None, now
     token = secrets.token_urlsafe(32)
     row = AuthSession(
         token_hash=_token_hash(token), user_id=user.id, created_at=now, last_active_at=now,
@@ -115,47 +128,56 @@ def sign_in(
     return SignIn(actor, token, user.must_change_password)
 
 
-def _attempt(session: Session, username: str, success: bool, now: datetime) -> None:
-    session.add(SignInAttempt(username=username, at=now, success=success))
-    session.flush()
+def lock_state(session: Session, name: str, user_id: int | None, now: datetime) -> datetime | None:
+    """Until when `name` is locked, or None: five failures within 15 minutes since the last
+    success or admin unlock lock it for 15 minutes from the fifth. Attempts made while
+    locked are not counted (so they do not prolong the lock), only audited."""
+    last_ok = session.scalar(select(func.max(SignInAttempt.at)).where(
+        SignInAttempt.username == name, SignInAttempt.success.is_(True)))
+    unlocked = session.scalar(select(func.max(AuditLog.at)).where(
+        AuditLog.action.in_(UNLOCKING_ACTIONS), AuditLog.entity == "user",
+        AuditLog.entity_id == str(user_id or "")))
+    since = max((t for t in (last_ok, unlocked, now - FAILURE_WINDOW - LOCK_FOR) if t),
+                default=now)
+    failures = session.scalars(
+        select(SignInAttempt.at).where(
+            SignInAttempt.username == name, SignInAttempt.success.is_(False),
+            SignInAttempt.at > since, SignInAttempt.at <= now,
+        ).order_by(SignInAttempt.at.desc()).limit(MAX_FAILURES)
+    ).all()
+    if len(failures) < MAX_FAILURES or failures[0] - failures[-1] >= FAILURE_WINDOW:
+        return None
+    until = failures[0] + LOCK_FOR
+    return until if now < until else None
 
 
-def _maybe_lock(session: Session, user: User, now: datetime) -> None:
-    since = now - FAILURE_WINDOW
-    last_ok = session.scalar(
-        select(func.max(SignInAttempt.at)).where(
-            func.lower(SignInAttempt.username) == user.username.lower(),
-            SignInAttempt.success.is_(True),
-        )
-    )
-    if last_ok is not None and last_ok > since:
-        since = last_ok
-    failures = session.scalar(
-        select(func.count()).where(
-            func.lower(SignInAttempt.username) == user.username.lower(),
-            SignInAttempt.success.is_(False),
-            SignInAttempt.at > since,
-        )
-    ) or 0
-    user.failed_sign_ins = failures
-    if failures >= MAX_FAILURES:
-        user.locked_until = now + LOCK_FOR
-        audit.record(session, actor=None, actor_name=user.username, action="auth.locked",
-                     entity="user", entity_id=user.id)
+def _note_lock(session: Session, name: str, user: User | None, now: datetime) -> None:
+    if user is not None:  # shown to the admin in the user list
+        user.locked_until, user.failed_sign_ins = now + LOCK_FOR, MAX_FAILURES
+    audit.record(session, actor=None, actor_name=name, action="auth.locked",
+                 entity="user" if user else "", entity_id=user.id if user else "")
 
 
-def resume(
+@dataclass(frozen=True)
+class SessionCheck:
+    """What one page run learns about its server-side session (read-only check)."""
+
+    actor: Actor | None
+    session_id: int | None = None
+    must_change_password: bool = False
+    end_reason: str | None = None  # the session must be ended now, for this reason
+    touch_due: bool = False  # activity to be written (at most every ACTIVITY_WRITE_EVERY)
+
+
+def check_session(
     session: Session, *, token: str, idle_minutes: float, activity: bool = True,
     now: datetime | None = None,
-) -> Actor | None:
-    """The actor of a live server-side session, or None (ended, idle, expired, user disabled).
-
-    `activity=False` for automatic refreshes: they must not keep an idle session alive.
-    """
+) -> SessionCheck:
+    """Is the session named by `token` alive? Reads only; the caller writes the outcome."""
     now = now or utcnow()
     row = session.scalar(select(AuthSession).where(AuthSession.token_hash == _token_hash(token)))
     if row is None or row.ended_at is not None:
-        return None
+        return SessionCheck(None)
     user = session.get(User, row.user_id)
     reason = None
     if user is None or not user.active:
@@ -164,34 +186,76 @@ def resume(
         reason = "expired"
     elif now - row.last_active_at > timedelta(minutes=idle_minutes):
         reason = "idle"
-    if reason:
-        row.ended_at, row.end_reason = now, reason
-        return None
-    if activity and now - row.last_active_at >= ACTIVITY_WRITE_EVERY:
-        row.last_active_at = now
-    assert user is not None
-    return actor_for(session, user, row.id)
+    if reason or user is None:
+        return SessionCheck(None, row.id, end_reason=reason or "disabled")
+    every = min(ACTIVITY_WRITE_EVERY, timedelta(minutes=idle_minutes) / 4)
+    touch = activity and now - row.last_active_at >= every
+    return SessionCheck(actor_for(session, user, row.id), row.id, user.must_change_password,
+                        touch_due=touch)
+
+
+def end_session(session: Session, *, session_id: int, reason: str,
+                now: datetime | None = None) -> None:
+    session.execute(
+        update(AuthSession).where(AuthSession.id == session_id, AuthSession.ended_at.is_(None))
+        .values(ended_at=now or utcnow(), end_reason=reason)
+    )
+
+
+def touch_session(session: Session, *, session_id: int, now: datetime | None = None) -> None:
+    session.execute(update(AuthSession).where(AuthSession.id == session_id)
+                    .values(last_active_at=now or utcnow()))
+
+
+def resume(
+    session: Session, *, token: str, idle_minutes: float, activity: bool = True,
+    now: datetime | None = None,
+) -> Actor | None:
+    """check_session and its outcome in one (writing) transaction; the actor or None.
+
+    `activity=False` for automatic refreshes: they must not keep an idle session alive.
+    """
+    now = now or utcnow()
+    check = check_session(session, token=token, idle_minutes=idle_minutes,
+                          activity=activity, now=now)
+    if check.end_reason and check.session_id is not None:
+        end_session(session, session_id=check.session_id, reason=check.end_reason, now=now)
+    elif check.touch_due and check.session_id is not None:
+        touch_session(session, session_id=check.session_id, now=now)
+    return check.actor
 
 
 def sign_out(session: Session, *, actor: Actor, now: datetime | None = None) -> None:
-    now = now or utcnow()
     if actor.session_id is not None:
-        session.execute(
-            update(AuthSession)
-            .where(AuthSession.id == actor.session_id, AuthSession.ended_at.is_(None))
-            .values(ended_at=now, end_reason="sign_out")
-        )
+        end_session(session, session_id=actor.session_id, reason="sign_out", now=now)
     audit.record(session, actor=actor, action="auth.sign_out", entity="user",
                  entity_id=actor.user_id)
 
 
-def end_all_sessions(session: Session, user_id: int, reason: str, keep: int | None = None) -> None:
+def end_all_sessions(session: Session, user_id: int, reason: str, keep: int | None = None) -> int:
+    """End every live session of the user (but `keep`); returns how many ended."""
     stmt = update(AuthSession).where(
         AuthSession.user_id == user_id, AuthSession.ended_at.is_(None)
     )
     if keep is not None:
         stmt = stmt.where(AuthSession.id != keep)
-    session.execute(stmt.values(ended_at=utcnow(), end_reason=reason))
+    result = session.execute(stmt.values(ended_at=utcnow(), end_reason=reason))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def end_every_session(session: Session, *, reason: str) -> int:
+    """End every live session of every user (after a restore: old cookies must not return)."""
+    result = session.execute(update(AuthSession).where(AuthSession.ended_at.is_(None))
+                             .values(ended_at=utcnow(), end_reason=reason))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def sign_out_elsewhere(session: Session, *, actor: Actor) -> int:
+    """End the user's sessions on other devices; this one stays."""
+    ended = end_all_sessions(session, actor.user_id, "sign_out_elsewhere", keep=actor.session_id)
+    audit.record(session, actor=actor, action="auth.sign_out_elsewhere", entity="user",
+                 entity_id=actor.user_id, after={"sessions_ended": ended})
+    return ended
 
 
 def change_own_password(session: Session, *, actor: Actor, current: str, new: str) -> None:
@@ -202,6 +266,8 @@ def change_own_password(session: Session, *, actor: Actor, current: str, new: st
     if not _check(current, user.password_hash):
         raise Invalid({"current": "auth.current_wrong"})
     problem = check_password_policy(new, username=user.username)
+    if problem is None and _check(new, user.password_hash):
+        problem = "password.same_as_current"
     if problem:
         raise Invalid({"new": problem})
     user.password_hash = hash_password(new)
@@ -223,28 +289,6 @@ def set_language(session: Session, *, actor: Actor, language: str) -> None:
     user.language = language
     audit.record(session, actor=actor, action="user.language", entity="user",
                  entity_id=user.id, before={"language": before}, after={"language": language})
-
-
-@dataclass(frozen=True)
-class UserView:
-    id: int
-    username: str
-    display_name: str
-    role: str
-    scope_kind: str
-    active: bool
-    locked_until: datetime | None
-    last_sign_in_at: datetime | None
-
-
-def list_users(session: Session, *, actor: Actor) -> list[UserView]:
-    require(actor, Perm.MANAGE_USERS)
-    rows = session.scalars(select(User).order_by(User.username)).all()
-    return [
-        UserView(u.id, u.username, u.display_name, u.role, u.scope_kind, u.active,
-                 u.locked_until, u.last_sign_in_at)
-        for u in rows
-    ]
 
 
 def purge_old_attempts(session: Session, *, older_than_days: int = 90) -> int:

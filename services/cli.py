@@ -1,9 +1,9 @@
-"""The `pingan` command: database upgrade, demo data, users, backup and health check."""
+"""The `pingan` command: schema, demo data, users, audit, backup/restore and health check."""
 
 from __future__ import annotations
 
-import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,7 +15,9 @@ from db.engine import check_connection, make_engine, session_scope
 from db.migrate import is_current, upgrade
 from db.models import District, User
 from db.settings import ConfigError, Settings, load_settings
-from services import users
+from services import audit as audit_log
+from services import auth, clock, users
+from services import backup as backups
 from services.errors import ServiceError
 
 SCOPE_HELP = "district | station:ID | communities:ID,ID,..."
@@ -141,44 +143,104 @@ def user_passwd(username: str, password: str) -> None:
     click.echo(f"password of {username} reset; it must be changed at the next sign-in")
 
 
+def _user_action(username: str, action: Callable[..., object], **kw: object) -> None:
+    with session_scope(_engine(), write=True) as s:
+        try:
+            action(s, actor=users.SYSTEM, username=username, **kw)
+        except ServiceError as exc:
+            raise _fail(exc) from exc
+
+
 @user.command("disable", help="Disable an account and end its sessions.")
 @click.argument("username")
 def user_disable(username: str) -> None:
-    with session_scope(_engine(), write=True) as s:
-        try:
-            users.set_active(s, actor=users.SYSTEM, username=username, active=False)
-        except ServiceError as exc:
-            raise _fail(exc) from exc
+    _user_action(username, users.set_active, active=False)
     click.echo(f"user {username} disabled")
+
+
+@user.command("enable", help="Enable a disabled account again.")
+@click.argument("username")
+def user_enable(username: str) -> None:
+    _user_action(username, users.set_active, active=True)
+    click.echo(f"user {username} enabled")
+
+
+@user.command("unlock", help="End a sign-in lockout before its 15 minutes are over.")
+@click.argument("username")
+def user_unlock(username: str) -> None:
+    _user_action(username, users.unlock)
+    click.echo(f"user {username} unlocked")
 
 
 @user.command("list", help="List accounts.")
 def user_list() -> None:
     with session_scope(_engine()) as s:
-        for u in s.scalars(select(User).order_by(User.username)):
+        for u in users.list_users(s, actor=users.SYSTEM):
             state = "active" if u.active else "disabled"
+            state += ", locked" if u.locked else ""
             click.echo(f"{u.username:<20} {u.role:<12} {u.scope_kind:<12} {state}")
+
+
+@main.group(help="The audit trail.")
+def audit() -> None:
+    pass
+
+
+@audit.command("verify", help="Check every link of the audit chain; report the first broken one.")
+def audit_verify() -> None:
+    with session_scope(_engine()) as s:
+        report = audit_log.verify_chain(s)
+    if report.first_broken_id is not None:
+        click.echo(f"audit chain BROKEN at entry id {report.first_broken_id} "
+                   f"(after {report.checked} intact entries)")
+        sys.exit(1)
+    click.echo(f"audit chain intact: {report.checked} entries")
+
+
+def _sqlite_file(what: str) -> Path:
+    url = make_url(_settings().database_url)
+    if url.get_backend_name() != "sqlite":
+        hint = {"backup": "pg_dump -Fc -f pingan.dump <database>",
+                "restore": "pg_restore --clean --if-exists -d <database> pingan.dump"}[what]
+        raise click.ClickException(f"PostgreSQL: use {hint}")
+    return Path(str(url.database))
 
 
 @main.command(help="Copy the database consistently while the app runs (SQLite).")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup(path: Path) -> None:
-    url = make_url(_settings().database_url)
-    if url.get_backend_name() != "sqlite":
-        raise click.ClickException(
-            "PostgreSQL: use pg_dump, e.g. pg_dump -Fc -f pingan.dump <database>")
-    if path.exists():
-        raise click.ClickException(f"{path} exists: choose a new file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(str(url.database))
-    dst = sqlite3.connect(str(path))
     try:
-        with dst:
-            src.backup(dst)  # SQLite's online backup API: a consistent snapshot
-    finally:
-        dst.close()
-        src.close()
+        backups.backup_sqlite(_sqlite_file("backup"), path)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"backup written to {path}")
+
+
+@main.command(help="Replace the database with a backup (SQLite); asks for confirmation.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Restore without asking.")
+def restore(path: Path, yes: bool) -> None:
+    db_file = _sqlite_file("restore")
+    try:
+        info = backups.check_backup(path)
+    except backups.BackupError as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
+    click.echo(f"backup {path}: schema {info.revision}, {info.users} users, "
+               f"{info.audit_entries} audit entries")
+    if not yes:
+        click.confirm("Replace the current database with this backup? Everything written "
+                      "since the backup is lost", abort=True)
+    keep = _settings().data_dir / f"pre-restore-{clock.now():%Y%m%d-%H%M%S}.db"
+    backups.restore_sqlite(db_file, path, keep)
+    with session_scope(_engine(), write=True) as s:  # _engine() upgrades an older schema
+        ended = auth.end_every_session(s, reason="restore")
+        audit_log.record(s, actor=users.SYSTEM, action="system.restore",
+                         after={"file": path.name, "sessions_ended": ended})
+        report = audit_log.verify_chain(s)
+    click.echo(f"restored from {path}; the database before it is kept in {keep}; "
+               f"{ended} sessions ended; audit chain "
+               + ("intact" if report.first_broken_id is None
+                  else f"BROKEN at id {report.first_broken_id}"))
 
 
 @main.command(help="Check the configuration and the database.")

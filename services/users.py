@@ -1,18 +1,22 @@
-"""Managing accounts: create, reset password, enable/disable, unlock (admin or CLI)."""
+"""Managing accounts: list, create, reset password, enable/disable, unlock (admin or CLI)."""
 
 from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Station, User, UserCommunity
+from db.base import utcnow
+from db.models import Community, Officer, Station, User, UserCommunity
 from services import audit
 from services.actor import Actor, Perm, Role, require
 from services.auth import end_all_sessions, hash_password
-from services.errors import Conflict, Invalid, NotFound
+from services.errors import Invalid, NotFound
 from services.passwords import check_password_policy
 from services.text import clean_text
 
@@ -20,6 +24,54 @@ SYSTEM = Actor(user_id=0, username="system", display_name="system", role=Role.AD
                scope_kind="district", community_ids=None)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 _FIELDS = ["username", "display_name", "role", "scope_kind", "station_id", "active"]
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud over the phone
+
+
+def one_time_password() -> str:
+    """A random password to hand over once, e.g. k7m2-p9xq-4tzw (about 59 bits)."""
+    groups = ("".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(3))
+    return "-".join(groups)
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    scope_kind: str
+    active: bool
+    locked: bool
+    must_change_password: bool
+    last_sign_in_at: datetime | None
+
+
+def list_users(session: Session, *, actor: Actor) -> list[UserView]:
+    require(actor, Perm.MANAGE_USERS)
+    now = utcnow()
+    rows = session.scalars(select(User).order_by(User.username)).all()
+    return [
+        UserView(u.id, u.username, u.display_name, u.role, u.scope_kind, u.active,
+                 bool(u.locked_until and u.locked_until > now), u.must_change_password,
+                 u.last_sign_in_at)
+        for u in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ScopeChoices:
+    stations: list[tuple[int, str]]
+    communities: list[tuple[int, str]]
+    officers: list[tuple[int, str]]
+
+
+def scope_choices(session: Session, *, actor: Actor) -> ScopeChoices:
+    """Stations, communities and officers an admin can attach to a new account."""
+    require(actor, Perm.MANAGE_USERS)
+    def pairs(model: Any) -> list[tuple[int, str]]:
+        return [(i, n) for i, n in session.execute(select(model.id, model.name).order_by(model.id))]
+
+    return ScopeChoices(pairs(Station), pairs(Community), pairs(Officer))
 
 
 def create_user(
@@ -39,17 +91,23 @@ def create_user(
     if problem:
         errors["password"] = problem
     errors.update(_scope_errors(session, scope_kind, station_id, community_ids or []))
+    if officer_id is not None and session.get(Officer, officer_id) is None:
+        errors["officer"] = "users.bad_officer"
+    try:
+        display = clean_text(display_name, field="display_name", max_len=64)
+    except Invalid as exc:
+        errors.update(exc.fields)
+        display = ""
     if errors:
-        raise Invalid(errors)
-    display = clean_text(display_name, field="display_name", max_len=64)
+        raise Invalid(errors, max=64)
     if session.scalar(select(func.count()).where(func.lower(User.username) == name)):
-        raise Conflict("users.exists")
+        raise Invalid({"username": "users.exists"})
     user = User(username=name, display_name=display, password_hash=hash_password(password),
                 role=role, scope_kind=scope_kind, station_id=station_id, officer_id=officer_id,
                 member_id=member_id, must_change_password=must_change_password)
     session.add(user)
     session.flush()
-    for cid in community_ids or []:
+    for cid in sorted(set(community_ids or [])):
         session.add(UserCommunity(user_id=user.id, community_id=cid))
     audit.record(session, actor=actor, action="user.create", entity="user", entity_id=user.id,
                  after={**audit.snapshot(user, _FIELDS), "community_ids": community_ids or []})
@@ -62,7 +120,8 @@ def _scope_errors(
     if scope_kind == "district":
         return {}
     if scope_kind == "station":
-        return {} if station_id and session.get(Station, station_id) else {"scope": "users.bad_scope"}
+        found_station = station_id and session.get(Station, station_id)
+        return {} if found_station else {"scope": "users.bad_scope"}
     if scope_kind == "communities" and community_ids:
         found = session.scalar(
             select(func.count()).select_from(Community).where(Community.id.in_(community_ids))
@@ -83,23 +142,29 @@ def reset_password(session: Session, *, actor: Actor, username: str,
     """Set a one-time password that must be changed at the next sign-in; returns it."""
     require(actor, Perm.MANAGE_USERS)
     user = _user(session, username)
-    one_time = password or secrets.token_urlsafe(9)
+    one_time = password or one_time_password()
     problem = check_password_policy(one_time, username=user.username)
     if problem:
         raise Invalid({"password": problem})
     user.password_hash = hash_password(one_time)
     user.must_change_password = True
-    user.failed_sign_ins, user.locked_until = 0, None
+    user.locked_until, user.failed_sign_ins = None, 0  # a reset also ends a lockout
     user.version += 1
     end_all_sessions(session, user.id, "password_reset")
     audit.record(session, actor=actor, action="user.password_reset", entity="user",
-                 entity_id=user.id)
+                 entity_id=user.id, after={"must_change_password": True})
     return one_time
 
 
 def set_active(session: Session, *, actor: Actor, username: str, active: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions everywhere at once."""
     require(actor, Perm.MANAGE_USERS)
     user = _user(session, username)
+    if not active and actor.user_id != SYSTEM.user_id:  # the CLI operator can always recover
+        if user.id == actor.user_id:
+            raise Invalid({"user": "users.not_yourself"})
+        if user.role == Role.ADMIN and user.active and _active_admins(session) <= 1:
+            raise Invalid({"user": "users.last_admin"})
     before = user.active
     user.active = active
     user.version += 1
@@ -110,10 +175,22 @@ def set_active(session: Session, *, actor: Actor, username: str, active: bool) -
                  after={"active": active})
 
 
+def _active_admins(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User).where(
+        User.role == Role.ADMIN.value, User.active.is_(True))) or 0
+
+
 def unlock(session: Session, *, actor: Actor, username: str) -> None:
+    """End a lockout early: the failures before this moment no longer count."""
     require(actor, Perm.MANAGE_USERS)
     user = _user(session, username)
     before = user.locked_until
     user.locked_until, user.failed_sign_ins = None, 0
     audit.record(session, actor=actor, action="user.unlock", entity="user", entity_id=user.id,
                  before={"locked_until": before}, after={"locked_until": None})
+
+
+def ensure_exists(session: Session, username: str) -> None:
+    """Raise NotFound unless the account exists (the CLI checks before asking to confirm)."""
+    _user(session, username)
+
