@@ -1,0 +1,1 @@
+"""Statistics: the bureau's figures for an actor's scope, computed in SQL, plus import/export."""

@@ -1,0 +1,127 @@
+"""Incident (警情) counts: a period against the year before, by category and community; trends."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import IncidentCount
+from services.actor import Actor, Perm, require
+from services.stats.common import Change, communities_frame, frame, in_scope
+from services.stats.periods import Period, pct_change
+
+CATEGORIES = ("criminal", "public_order", "other")
+RANK_MIN_COUNT = 10  # communities with fewer incidents are not ranked by rate
+
+
+@dataclass(frozen=True)
+class IncidentComparison:
+    period: Period
+    before: Period
+    by_category: dict[str, Change]
+    total: Change
+
+
+def _sums(period: Period) -> tuple[object, object, object]:
+    """SUM(this), SUM(before) and the WHERE that reads only the two periods' days."""
+    before = period.year_before()
+    day, count = IncidentCount.day, IncidentCount.count
+    this_sum = func.sum(case((day.between(period.first, period.last), count), else_=0))
+    before_sum = func.sum(case((day.between(before.first, before.last), count), else_=0))
+    where = or_(day.between(period.first, period.last), day.between(before.first, before.last))
+    return this_sum, before_sum, where
+
+
+def compare_incidents(session: Session, *, actor: Actor, period: Period,
+                      communities: Collection[int] | None = None) -> IncidentComparison:
+    """Counts per category for the period and the same days a year before."""
+    require(actor, Perm.VIEW_STATS)
+    this_sum, before_sum, where = _sums(period)
+    rows = session.execute(
+        select(IncidentCount.category, this_sum, before_sum)
+        .where(where, in_scope(actor, IncidentCount.community_id, communities))
+        .group_by(IncidentCount.category)
+    ).all()
+    found = {cat: Change(int(a or 0), int(b or 0)) for cat, a, b in rows}
+    by_category = {cat: found.get(cat, Change(0, 0)) for cat in CATEGORIES}
+    by_category.update({k: v for k, v in found.items() if k not in by_category})
+    total = Change(sum(c.this for c in by_category.values()),
+                   sum(c.before for c in by_category.values()))
+    return IncidentComparison(period, period.year_before(), by_category, total)
+
+
+def incidents_by_community(session: Session, *, actor: Actor, period: Period,
+                           communities: Collection[int] | None = None) -> pd.DataFrame:
+    """One row per community in scope and category, zeros included, with the change."""
+    require(actor, Perm.VIEW_STATS)
+    this_sum, before_sum, where = _sums(period)
+    rows = session.execute(
+        select(IncidentCount.community_id, IncidentCount.category, this_sum, before_sum)
+        .where(where, in_scope(actor, IncidentCount.community_id, communities))
+        .group_by(IncidentCount.community_id, IncidentCount.category)
+    ).all()
+    sums = frame(rows, ["community_id", "category", "this", "before"])
+    places = communities_frame(session, actor=actor, communities=communities)
+    grid = places.merge(pd.DataFrame({"category": list(CATEGORIES)}), how="cross")
+    out = grid.merge(sums, on=["community_id", "category"], how="left")
+    out[["this", "before"]] = out[["this", "before"]].fillna(0).astype(int)
+    out["diff"] = out["this"] - out["before"]
+    out["pct"] = [pct_change(a, b) for a, b in zip(out["this"], out["before"], strict=True)]
+    out["small_base"] = out["pct"].isna()
+    return out[["community_id", "name", "name_en", "station", "station_en", "population",
+                "category", "this", "before", "diff", "pct", "small_base"]]
+
+
+def community_ranking(session: Session, *, actor: Actor, period: Period,
+                      category: str | None = None, min_count: int = RANK_MIN_COUNT,
+                      communities: Collection[int] | None = None) -> pd.DataFrame:
+    """Communities by incidents per 1,000 residents; those under `min_count` are not ranked."""
+    require(actor, Perm.VIEW_STATS)
+    where = [IncidentCount.day.between(period.first, period.last),
+             in_scope(actor, IncidentCount.community_id, communities)]
+    if category:
+        where.append(IncidentCount.category == category)
+    rows = session.execute(
+        select(IncidentCount.community_id, func.sum(IncidentCount.count))
+        .where(*where).group_by(IncidentCount.community_id)
+    ).all()
+    sums = frame(rows, ["community_id", "count"])
+    out = communities_frame(session, actor=actor, communities=communities).merge(
+        sums, on="community_id", how="left")
+    out["count"] = out["count"].fillna(0).astype(int)
+    pop = out["population"].where(out["population"] > 0)
+    out["rate_per_1000"] = (out["count"] / pop * 1000).round(2)
+    out["ranked"] = (out["count"] >= min_count) & pop.notna()
+    out = out.sort_values(["ranked", "rate_per_1000", "count"], ascending=[False, False, False])
+    out["rank"] = pd.Series(range(1, len(out) + 1), index=out.index).where(out["ranked"])
+    return out[["rank", "community_id", "name", "name_en", "station", "station_en",
+                "population", "count", "rate_per_1000", "ranked"]].reset_index(drop=True)
+
+
+def monthly_trend(session: Session, *, actor: Actor, through: date,
+                  communities: Collection[int] | None = None) -> pd.DataFrame:
+    """Monthly counts per category for the year of `through` and the year before.
+
+    Every month up to `through` appears, empty months with zero.
+    """
+    require(actor, Perm.VIEW_STATS)
+    first = date(through.year - 1, 1, 1)
+    year = func.extract("year", IncidentCount.day)
+    month = func.extract("month", IncidentCount.day)
+    rows = session.execute(
+        select(year, month, IncidentCount.category, func.sum(IncidentCount.count))
+        .where(IncidentCount.day.between(first, through),
+               in_scope(actor, IncidentCount.community_id, communities))
+        .group_by(year, month, IncidentCount.category)
+    ).all()
+    found = {(int(y), int(m), c): int(n or 0) for y, m, c, n in rows}
+    months = [(y, m) for y in (through.year - 1, through.year) for m in range(1, 13)
+              if (y, m) <= (through.year, through.month)]
+    cats = list(CATEGORIES) + sorted({c for _, _, c in found} - set(CATEGORIES))
+    data = [(y, m, c, found.get((y, m, c), 0)) for y, m in months for c in cats]
+    return pd.DataFrame(data, columns=["year", "month", "category", "count"])
