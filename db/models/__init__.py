@@ -1,7 +1,7 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
 from db.models.activity import AuditLog, IncidentCount, Presence
-from db.models.alerts import Alert, AlertRecipient
+from db.models.alerts import Alert, AlertPhoto, AlertRecipient
 from db.models.cases import (
     AssistanceCase,
     AssistanceMeasure,
@@ -16,7 +16,8 @@ from db.models.roster import Member, Officer, SocialUnit, Team
 from db.models.users import AuthSession, SignInAttempt, SystemSetting, User, UserCommunity
 
 __all__ = [
-    "Alert", "AlertRecipient", "AssistanceCase", "AssistanceMeasure", "AssistanceVisit",
+    "Alert", "AlertPhoto", "AlertRecipient", "AssistanceCase", "AssistanceMeasure",
+    "AssistanceVisit",
     "AuditLog", "AuthSession", "CaseAccess", "Community", "Deadline", "DispatchRule",
     "District", "Dispute", "Grid", "IncidentCount", "Lead", "LeadEvent", "LeadPhoto",
     "MediationStep", "Member", "Officer", "PoliceOffice", "Presence", "SignInAttempt",

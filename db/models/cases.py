@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, utcnow
@@ -37,7 +37,9 @@ class AssistanceMeasure(Base):
     # subsistence_allowance | temporary_relief | legal_aid | tuition | counselling | ...
     kind: Mapped[str] = mapped_column(String(32))
     responsible: Mapped[str] = mapped_column(String(64), default="")
-    responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
+    responsible_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id"), default=None, index=True
+    )
     due_date: Mapped[date | None] = mapped_column(Date, default=None)
     status: Mapped[str] = mapped_column(String(16), default="planned")  # planned|in_progress|done
     note: Mapped[str] = mapped_column(Text, default="")
@@ -51,6 +53,7 @@ class AssistanceVisit(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     visitor: Mapped[str] = mapped_column(String(64))
     findings: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
 
 
 class CaseAccess(Base):
@@ -58,9 +61,10 @@ class CaseAccess(Base):
 
     __tablename__ = "case_access"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("assistance_case.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("assistance_case.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (Index("ix_case_access_case_at", "case_id", "at"),)
 
 
 class Dispute(Base):
@@ -78,6 +82,7 @@ class Dispute(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     resolution: Mapped[str] = mapped_column(Text, default="")
     recurring_of_id: Mapped[int | None] = mapped_column(ForeignKey("dispute.id"), default=None)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -88,3 +93,4 @@ class MediationStep(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     by: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)

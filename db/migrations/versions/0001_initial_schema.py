@@ -271,18 +271,6 @@ def upgrade() -> None:
     with op.batch_alter_table('team', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_team_community_id'), ['community_id'], unique=False)
 
-    op.create_table('assistance_visit',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('at', db.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('visitor', sa.String(length=64), nullable=False),
-    sa.Column('findings', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['case_id'], ['assistance_case.id'], name=op.f('fk_assistance_visit_case_id_assistance_case')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_assistance_visit'))
-    )
-    with op.batch_alter_table('assistance_visit', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_assistance_visit_case_id'), ['case_id'], unique=False)
-
     op.create_table('member',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=64), nullable=False),
@@ -354,6 +342,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['created_by'], ['app_user.id'], name=op.f('fk_alert_created_by_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_alert'))
     )
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alert_status'), ['status'], unique=False)
+
     op.create_table('assistance_measure',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -371,6 +362,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('assistance_measure', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assistance_measure_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assistance_measure_responsible_user_id'), ['responsible_user_id'], unique=False)
+
+    op.create_table('assistance_visit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('at', db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('visitor', sa.String(length=64), nullable=False),
+    sa.Column('findings', sa.Text(), nullable=False),
+    sa.Column('recorded_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['assistance_case.id'], name=op.f('fk_assistance_visit_case_id_assistance_case')),
+    sa.ForeignKeyConstraint(['recorded_by'], ['app_user.id'], name=op.f('fk_assistance_visit_recorded_by_app_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assistance_visit'))
+    )
+    with op.batch_alter_table('assistance_visit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_assistance_visit_case_id'), ['case_id'], unique=False)
 
     op.create_table('auth_session',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -398,7 +404,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_access'))
     )
     with op.batch_alter_table('case_access', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_case_access_case_id'), ['case_id'], unique=False)
+        batch_op.create_index('ix_case_access_case_at', ['case_id', 'at'], unique=False)
 
     op.create_table('user_community',
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -407,23 +413,46 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_user_community_user_id_app_user')),
     sa.PrimaryKeyConstraint('user_id', 'community_id', name=op.f('pk_user_community'))
     )
+    op.create_table('alert_photo',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alert_id', sa.Integer(), nullable=False),
+    sa.Column('stored_name', sa.String(length=80), nullable=False),
+    sa.Column('mime', sa.String(length=32), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['alert_id'], ['alert.id'], name=op.f('fk_alert_photo_alert_id_alert')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_photo'))
+    )
+    with op.batch_alter_table('alert_photo', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alert_photo_alert_id'), ['alert_id'], unique=False)
+
     op.create_table('alert_recipient',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('alert_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('officer_id', sa.Integer(), nullable=True),
     sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('community_id', sa.Integer(), nullable=True),
+    sa.Column('team_id', sa.Integer(), nullable=True),
+    sa.Column('relay_user_id', sa.Integer(), nullable=True),
     sa.Column('acknowledged_at', db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reached_at', db.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('mobilised', sa.Boolean(), nullable=False),
+    sa.Column('helpers', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['alert_id'], ['alert.id'], name=op.f('fk_alert_recipient_alert_id_alert')),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_alert_recipient_community_id_community')),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_alert_recipient_member_id_member')),
     sa.ForeignKeyConstraint(['officer_id'], ['officer.id'], name=op.f('fk_alert_recipient_officer_id_officer')),
+    sa.ForeignKeyConstraint(['relay_user_id'], ['app_user.id'], name=op.f('fk_alert_recipient_relay_user_id_app_user')),
+    sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_alert_recipient_team_id_team')),
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_alert_recipient_user_id_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_recipient')),
     sa.UniqueConstraint('alert_id', 'officer_id', 'member_id', name='uq_alert_recipient_person')
     )
     with op.batch_alter_table('alert_recipient', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_alert_recipient_alert_id'), ['alert_id'], unique=False)
+        batch_op.create_index('ix_alert_recipient_relay', ['relay_user_id', 'alert_id'], unique=False)
+        batch_op.create_index('ix_alert_recipient_user', ['user_id', 'acknowledged_at'], unique=False)
 
     op.create_table('lead',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -492,8 +521,10 @@ def upgrade() -> None:
     sa.Column('resolved_at', db.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('resolution', sa.Text(), nullable=False),
     sa.Column('recurring_of_id', sa.Integer(), nullable=True),
+    sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_dispute_community_id_community')),
+    sa.ForeignKeyConstraint(['created_by'], ['app_user.id'], name=op.f('fk_dispute_created_by_app_user')),
     sa.ForeignKeyConstraint(['grid_id'], ['grid.id'], name=op.f('fk_dispute_grid_id_grid')),
     sa.ForeignKeyConstraint(['lead_id'], ['lead.id'], name=op.f('fk_dispute_lead_id_lead')),
     sa.ForeignKeyConstraint(['recurring_of_id'], ['dispute.id'], name=op.f('fk_dispute_recurring_of_id_dispute')),
@@ -567,7 +598,9 @@ def upgrade() -> None:
     sa.Column('at', db.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('by', sa.String(length=64), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('recorded_by', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['dispute_id'], ['dispute.id'], name=op.f('fk_mediation_step_dispute_id_dispute')),
+    sa.ForeignKeyConstraint(['recorded_by'], ['app_user.id'], name=op.f('fk_mediation_step_recorded_by_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mediation_step'))
     )
     with op.batch_alter_table('mediation_step', schema=None) as batch_op:
@@ -620,22 +653,36 @@ def downgrade() -> None:
 
     op.drop_table('lead')
     with op.batch_alter_table('alert_recipient', schema=None) as batch_op:
+        batch_op.drop_index('ix_alert_recipient_user')
+        batch_op.drop_index('ix_alert_recipient_relay')
         batch_op.drop_index(batch_op.f('ix_alert_recipient_alert_id'))
 
     op.drop_table('alert_recipient')
+    with op.batch_alter_table('alert_photo', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_alert_photo_alert_id'))
+
+    op.drop_table('alert_photo')
     op.drop_table('user_community')
     with op.batch_alter_table('case_access', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_case_access_case_id'))
+        batch_op.drop_index('ix_case_access_case_at')
 
     op.drop_table('case_access')
     with op.batch_alter_table('auth_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auth_session_user_id'))
 
     op.drop_table('auth_session')
+    with op.batch_alter_table('assistance_visit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_assistance_visit_case_id'))
+
+    op.drop_table('assistance_visit')
     with op.batch_alter_table('assistance_measure', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_assistance_measure_responsible_user_id'))
         batch_op.drop_index(batch_op.f('ix_assistance_measure_case_id'))
 
     op.drop_table('assistance_measure')
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_alert_status'))
+
     op.drop_table('alert')
     op.drop_table('app_user')
     with op.batch_alter_table('member', schema=None) as batch_op:
@@ -644,10 +691,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_member_grid_id'))
 
     op.drop_table('member')
-    with op.batch_alter_table('assistance_visit', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_assistance_visit_case_id'))
-
-    op.drop_table('assistance_visit')
     with op.batch_alter_table('team', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_team_community_id'))
 
