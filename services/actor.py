@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NoReturn
 
 from services.errors import PermissionDenied
 
@@ -99,3 +100,11 @@ def require(actor: Actor, perm: Perm) -> None:
         for hook in _refusal_hooks:
             hook(actor, perm)
         raise PermissionDenied(perm=str(perm))
+
+
+def refuse(actor: Actor, perm: Perm, what: str = "") -> NoReturn:
+    """Refuse what the role allows but this record does not (e.g. someone else's assistance
+    file): audited like `require`, with `what` ("case:12") naming the record."""
+    for hook in _refusal_hooks:
+        hook(actor, f"{perm}:{what}" if what else perm)  # type: ignore[arg-type]
+    raise PermissionDenied(perm=str(perm))
