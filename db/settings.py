@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDERS = {"change-me", "changeme", "secret", "placeholder", "please-change-this"}
 MIN_SECRET_LEN = 32
+MIN_DISTINCT = 12
 
 
 class ConfigError(Exception):
@@ -36,6 +37,7 @@ class Settings:
     session_hours: float = 12.0
     upload_mb: int = 5
     default_language: str = "zh"
+    cookie_secure: bool = False  # PINGAN_COOKIE_SECURE=1 when served over HTTPS
 
     @property
     def photo_dir(self) -> Path:
@@ -45,10 +47,12 @@ class Settings:
         """The cookie-signing key; in demo mode one is generated once and kept in data/."""
         key = self.secret_key_env
         if key:
-            if key.strip().lower() in PLACEHOLDERS or len(key) < MIN_SECRET_LEN:
+            weak = len(set(key)) < MIN_DISTINCT  # "aaaa...", "1212...": long but guessable
+            if key.strip().lower() in PLACEHOLDERS or len(key) < MIN_SECRET_LEN or weak:
                 raise ConfigError(
                     "PINGAN_SECRET_KEY",
-                    f"too short or a placeholder: use at least {MIN_SECRET_LEN} random characters "
+                    f"too short, repetitive or a placeholder: use at least {MIN_SECRET_LEN} "
+                    "random characters "
                     "(python -c 'import secrets; print(secrets.token_urlsafe(48))')",
                 )
             return key
@@ -103,13 +107,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     language = values.get("PINGAN_LANGUAGE", "zh")
     if language not in {"zh", "en"}:
         raise ConfigError("PINGAN_LANGUAGE", "zh or en")
+    flag = {"1", "true", "yes", "on"}
     return Settings(
         database_url=url,
         data_dir=data_dir,
-        demo=values.get("PINGAN_DEMO", "").lower() in {"1", "true", "yes", "on"},
+        demo=values.get("PINGAN_DEMO", "").lower() in flag,
         secret_key_env=values.get("PINGAN_SECRET_KEY") or None,
         idle_minutes=number("PINGAN_IDLE_MINUTES", 30),
         session_hours=number("PINGAN_SESSION_HOURS", 12),
         upload_mb=int(number("PINGAN_UPLOAD_MB", 5)),
         default_language=language,
+        cookie_secure=values.get("PINGAN_COOKIE_SECURE", "").lower() in flag,
     )

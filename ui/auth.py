@@ -1,8 +1,9 @@
-"""Sign-in form, the signed cookie that names a server-side session, sign-out."""
+"""Sign-in form, the signed cookie that names a server-side session, password form, sign-out."""
 
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
@@ -11,12 +12,13 @@ from streamlit_authenticator.models import CookieModel
 
 from services import auth, system
 from services.actor import Actor
-from services.errors import AuthFailed, Locked
+from services.errors import AuthFailed, Invalid, Locked
 from ui.bridge import db_session, settings
 from ui.i18n import t
 
 COOKIE_NAME = "pingan_session"
-TOUCH_EVERY_S = 30
+TOUCH_EVERY_S = 30.0
+_STATE = ("auth_token", "actor", "auth_touched", "must_change")
 
 
 class SessionCookie(CookieModel):
@@ -36,6 +38,14 @@ class SessionCookie(CookieModel):
         payload = {"username": self._username, "sid": self._sid, "exp_date": self.exp_date}
         return jwt.encode(payload, self.cookie_key, algorithm="HS256")
 
+    def set_cookie(self) -> None:
+        """SameSite=Strict always; Secure when the site is served over HTTPS (a setting)."""
+        expires = datetime.now() + timedelta(days=float(self.cookie_expiry_days or 0))
+        self.exp_date = expires.timestamp()
+        self.cookie_manager.set(self.cookie_name, self._token_encode(), expires_at=expires,
+                                same_site="strict",
+                                secure=True if settings().cookie_secure else None)
+
 
 def _token_from_cookie() -> str | None:
     raw = st.context.cookies.get(COOKIE_NAME) if st.context.cookies else None
@@ -48,36 +58,48 @@ def _token_from_cookie() -> str | None:
     if float(data.get("exp_date", 0)) < time.time():
         return None
     sid = data.get("sid")
-    return sid if isinstance(sid, str) else None
+    return sid if isinstance(sid, str) and sid else None
 
 
 def _forget() -> None:
-    for key in ("auth_token", "actor", "auth_touched"):
+    for key in _STATE:
         st.session_state.pop(key, None)
 
 
 def current_actor(*, activity: bool = True) -> Actor | None:
-    """The signed-in actor, checked against the server-side session on every run."""
+    """The signed-in actor, checked against the server-side session on every run.
+
+    Reads in a read transaction; writes only when the session must end or its activity
+    is due (at most every 30 s), so page runs do not queue on SQLite's write lock.
+    Automatic refreshes pass activity=False: they never keep an idle session alive.
+    """
     state = st.session_state
     had_session = "auth_token" in state
     token = state.get("auth_token") or _token_from_cookie()
     if not token:
         return None
-    touch = activity and time.monotonic() - state.get("auth_touched", 0.0) > TOUCH_EVERY_S
-    with db_session(write=touch) as s:
-        actor = auth.resume(s, token=token, idle_minutes=settings().idle_minutes,
-                            activity=touch)
-    if actor is None:
+    idle = settings().idle_minutes
+    every = min(TOUCH_EVERY_S, idle * 60 / 4)
+    touch = activity and time.monotonic() - state.get("auth_touched", 0.0) >= every
+    with db_session() as s:
+        check = auth.check_session(s, token=token, idle_minutes=idle, activity=touch)
+    if check.session_id is not None and (check.end_reason or check.touch_due):
+        with db_session(write=True) as s:
+            if check.end_reason:
+                auth.end_session(s, session_id=check.session_id, reason=check.end_reason)
+            else:
+                auth.touch_session(s, session_id=check.session_id)
+    if check.actor is None:
         _forget()
         if had_session:
             state["auth_notice"] = "auth.expired"
         return None
     if not had_session:
-        state["lang"] = actor.language
-    state["auth_token"], state["actor"] = token, actor
+        state["lang"] = check.actor.language
+    state.update(auth_token=token, actor=check.actor, must_change=check.must_change_password)
     if touch:
         state["auth_touched"] = time.monotonic()
-    return actor
+    return check.actor
 
 
 def _demo_logins() -> None:
@@ -125,9 +147,37 @@ def sign_in_form() -> Actor | None:
         st.error(t(error.key))
         return None
     st.session_state.update(auth_token=result.token, actor=result.actor, lang=result.actor.language,
-                            auth_touched=time.monotonic())
+                            auth_touched=time.monotonic(), must_change=result.must_change_password)
     SessionCookie(result.token, result.actor.username).set_cookie()
     return result.actor
+
+
+def password_form(actor: Actor) -> bool:
+    """Change one's own password (asks for the current one); True once changed."""
+    from ui.widgets import field_error, pop_errors, remember_errors
+
+    error = pop_errors("password")
+    with st.form("password_form"):
+        current = st.text_input(t("account.current"), type="password", key="pw_current")
+        field_error(error, "current")
+        new = st.text_input(t("account.new"), type="password", key="pw_new",
+                            help=t("password.rules"))
+        field_error(error, "new")
+        repeat = st.text_input(t("account.repeat"), type="password", key="pw_repeat")
+        field_error(error, "repeat")
+        submitted = st.form_submit_button(t("account.save"), key="pw_submit", type="primary")
+    if not submitted:
+        return False
+    try:
+        if new != repeat:
+            raise Invalid({"repeat": "account.mismatch"})
+        with db_session(write=True) as s:
+            auth.change_own_password(s, actor=actor, current=current or "", new=new or "")
+    except Invalid as exc:
+        remember_errors("password", exc)
+        st.rerun()
+    st.session_state["must_change"] = False
+    return True
 
 
 def sign_out(actor: Actor) -> None:
@@ -137,5 +187,7 @@ def sign_out(actor: Actor) -> None:
     st.session_state["auth_notice"] = "auth.signed_out"
     # The server-side session is over, so the cookie is useless; delete it anyway.
     cookie = SessionCookie("", actor.username)
-    cookie.cookie_manager.delete(COOKIE_NAME, key="pingan_cookie_delete")
-
+    try:
+        cookie.cookie_manager.delete(COOKIE_NAME, key="pingan_cookie_delete")
+    except KeyError:  # the component had not reported the browser's cookies yet
+        pass

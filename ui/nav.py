@@ -58,6 +58,8 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.admin"),
     PageSpec("pages/admin_audit.py", "page.admin_audit", ":material/policy:", Perm.VIEW_AUDIT,
              "nav.admin"),
+    PageSpec("pages/admin_settings.py", "page.admin_settings", ":material/settings:",
+             Perm.EDIT_SETTINGS, "nav.admin"),
     PageSpec("pages/account.py", "page.account", ":material/person:", Perm.VIEW_HOME, "nav.me"),
 )
 
