@@ -1,11 +1,19 @@
 """Leads (线索): report, dispatch, workflow, inboxes, shared tasks, photos and export."""
 
 from services.leads.common import CATEGORIES, LEVELS, STATUSES, URGENCIES, LeadView, visible
-from services.leads.detail import EventView, LeadDetail, get_lead
+from services.leads.detail import EventView, LeadDetail, get_lead, officer_choices
 from services.leads.dispatch import choose
 from services.leads.export import export_leads
-from services.leads.inbox import InboxFilters, InboxPage, InboxRow, filter_choices, inbox
+from services.leads.inbox import (
+    InboxFilters,
+    InboxPage,
+    InboxRow,
+    filter_choices,
+    inbox,
+    inbox_sorts,
+)
 from services.leads.photos import read_photo
+from services.leads.place import PlaceChoices, grids_of, place_choices
 from services.leads.report import NearbyLead, add_to_lead, nearby_leads, report_lead
 from services.leads.rules import (
     DeadlineRow,
@@ -31,7 +39,9 @@ __all__ = [
     "DeadlineRow", "EventView", "InboxFilters", "InboxPage", "InboxRow", "LeadDetail",
     "LeadView", "NearbyLead", "RuleRow", "Summary", "TaskView", "act", "add_to_lead",
     "choose", "claim_task", "create_task", "escalate_overdue", "export_leads",
-    "filter_choices", "finish_task", "get_lead", "inbox", "list_deadlines", "list_rules",
-    "list_tasks", "nearby_leads", "read_photo", "report_lead", "save_deadlines", "save_rules",
+    "filter_choices", "inbox_sorts", "finish_task", "get_lead", "inbox", "list_deadlines",
+    "list_rules",
+    "list_tasks", "nearby_leads", "officer_choices", "place_choices", "grids_of",
+    "PlaceChoices", "read_photo", "report_lead", "save_deadlines", "save_rules",
     "summary", "team_choices", "visible",
 ]

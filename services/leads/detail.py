@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Grid, LeadEvent, Officer, Task, User
+from db.models import Community, Grid, LeadEvent, Officer, PoliceOffice, Task, User
 from services import clock
 from services.actor import Actor, Perm, Role, require
 from services.leads.common import LeadView, load_visible, view_of
@@ -113,3 +113,16 @@ def get_lead(session: Session, *, actor: Actor, lead_id: int,
         actions=tuple(allowed_actions(actor, lead)),
         boundary=community.boundary if community else None,
     )
+
+
+def officer_choices(session: Session, *, actor: Actor, lead_id: int) -> list[tuple[int, str]]:
+    """Active officers of the lead's station, for a supervisor's reassignment."""
+    require(actor, Perm.SUPERVISE_LEADS)
+    lead = load_visible(session, actor, lead_id)
+    station = select(Community.station_id).where(Community.id == lead.community_id)
+    rows = session.execute(
+        select(Officer.id, Officer.name)
+        .join(PoliceOffice, PoliceOffice.id == Officer.police_office_id)
+        .where(PoliceOffice.station_id.in_(station), Officer.active.is_(True))
+        .order_by(Officer.name)).all()
+    return [(int(i), n) for i, n in rows]

@@ -61,6 +61,10 @@ class InboxPage:
     pages: int
 
 
+def inbox_sorts() -> tuple[str, ...]:
+    return SORTS
+
+
 def _mine(actor: Actor) -> ColumnElement[bool]:
     if actor.role == Role.GRID_WORKER:
         return Lead.reporter_user_id == actor.user_id

@@ -117,3 +117,23 @@ def locate(
     if own is None:
         raise Invalid({_LOCATION: "leads.location_required"})
     return Place(own.community_id, own.id, own.lat, own.lon)
+
+
+@dataclass(frozen=True)
+class PlaceChoices:
+    communities: tuple[tuple[int, str], ...]
+    own_grid: tuple[int, str, int] | None  # (grid id, grid name, community id)
+
+
+def place_choices(session: Session, *, actor: Actor) -> PlaceChoices:
+    """What the report form offers: every community of the district, and the reporter's grid."""
+    rows = session.execute(select(Community.id, Community.name).order_by(Community.name)).all()
+    own = _member_grid(session, actor)
+    return PlaceChoices(tuple((int(i), n) for i, n in rows),
+                        (own.id, own.name, own.community_id) if own else None)
+
+
+def grids_of(session: Session, *, community_id: int) -> list[tuple[int, str]]:
+    rows = session.execute(select(Grid.id, Grid.name).where(Grid.community_id == community_id)
+                           .order_by(Grid.code)).all()
+    return [(int(i), n) for i, n in rows]

@@ -1,0 +1,81 @@
+"""One lead: what, where, photos, its timeline, and the steps the user may take now."""
+
+import streamlit as st
+
+from services import clock, leads
+from services.actor import Perm
+from services.errors import ServiceError
+from ui import guard, nav
+from ui.bridge import db_session
+from ui.i18n import label, t
+from ui.leads_actions import action_forms
+from ui.leads_widgets import events_frame, lead_error
+from ui.maps import small_map
+
+actor = guard.require(Perm.VIEW_LEADS)
+raw = st.query_params.get("id") or st.session_state.get("lead_id")
+try:
+    lead_id = int(raw)  # type: ignore[arg-type]
+except (TypeError, ValueError):
+    st.info(t("leads.pick_a_lead"))
+    st.page_link(nav.page_path("pages/leads.py"), label=t("page.leads"))
+    st.stop()
+st.session_state["lead_id"] = lead_id
+
+try:
+    with db_session() as s:
+        detail = leads.get_lead(s, actor=actor, lead_id=lead_id)
+        photos = [leads.read_photo(s, actor=actor, photo_id=p.id) for p in detail.photos]
+except ServiceError as exc:
+    lead_error(exc)
+    st.stop()
+lead = detail.lead
+
+st.page_link(nav.page_path("pages/leads.py"), label=t("leads.back"), icon=":material/arrow_back:")
+st.title(t("leads.lead_title", id=lead.id, category=label("leads.category", lead.category)))
+status = label("leads.status", lead.status)
+if detail.overdue:
+    st.error(t("leads.is_overdue", status=status), icon=":material/alarm:")
+else:
+    st.info(t("leads.status_line", status=status, level=label("leads.level", lead.level)))
+
+left, right = st.columns([3, 2])
+with left:
+    facts = {
+        t("leads.col_urgency"): label("leads.urgency", lead.urgency),
+        t("leads.col_created"): clock.local(lead.created_at),
+        t("leads.col_community"): detail.community_name,
+        t("leads.grid"): detail.grid_name,
+        t("leads.address"): lead.address,
+        t("leads.reporter"): detail.reporter_name,
+        t("leads.contact"): detail.reporter_contact,
+        t("leads.col_assignee"): detail.officer_name or detail.assignee_name,
+        t("leads.rule"): label("leads.rule", lead.dispatch_rule or ""),
+        t("leads.accept_due"): clock.local(lead.accept_due_at),
+        t("leads.resolve_due"): clock.local(lead.resolve_due_at),
+    }
+    st.table({t("leads.field"): list(facts), t("leads.value"): list(facts.values())})
+    st.subheader(t("leads.description"))
+    st.text(lead.description)  # user text: plain, never markdown
+    if lead.resolution:
+        st.subheader(t("leads.resolution"))
+        st.text(lead.resolution)
+with right:
+    st.pydeck_chart(small_map(lead.lat, lead.lon, detail.boundary), height=260,
+                    key="lead_map")
+    for data, _mime in photos:
+        st.image(data, use_container_width=True)
+
+st.subheader(t("leads.timeline"))
+st.dataframe(events_frame(detail.events), hide_index=True, key="lead_timeline")
+if detail.tasks:
+    st.subheader(t("leads.tasks"))
+    st.dataframe({t("leads.task_title"): [x.title for x in detail.tasks],
+                  t("leads.col_status"): [label("leads.task_status", x.status)
+                                          for x in detail.tasks],
+                  t("leads.task_report"): [x.report for x in detail.tasks]},
+                 hide_index=True, key="lead_tasks")
+
+shown = st.session_state.get(f"lead_shown_{lead.id}", lead.version)
+action_forms(actor, detail, shown)
+st.session_state[f"lead_shown_{lead.id}"] = lead.version

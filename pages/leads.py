@@ -1,0 +1,90 @@
+"""Leads inbox: my leads, my reports, or all in my scope; filtered, paged, refreshed live."""
+
+import streamlit as st
+
+from services import leads
+from services.actor import Perm
+from services.errors import ServiceError
+from ui import guard, nav
+from ui.auth import current_actor
+from ui.bridge import db_session
+from ui.i18n import label, t
+from ui.leads_widgets import (
+    inbox_filters,
+    inbox_frame,
+    lead_error,
+    maybe_escalate,
+    red_overdue,
+    urgent_toast,
+)
+
+actor = guard.require(Perm.VIEW_LEADS)
+st.title(t("page.leads"))
+filters = inbox_filters(actor)
+if st.session_state.get("leads_last_filters") != filters:
+    st.session_state["leads_page"] = 1  # new filters start on the first page
+    st.session_state["leads_last_filters"] = filters
+
+
+@st.fragment(run_every="5s")
+def live_table() -> None:
+    """Only the table refreshes; filters and half-typed input outside it stay as they are."""
+    live = current_actor(activity=False)  # a refresh is not activity: idle sessions still end
+    if live is None:
+        st.rerun(scope="app")
+    maybe_escalate()
+    with db_session() as s:
+        page = leads.inbox(s, actor=live, filters=filters,
+                           page=st.session_state.get("leads_page", 1))
+        summary = leads.summary(s, actor=live)
+    if live.can(Perm.SUPERVISE_LEADS):
+        urgent_toast(live, summary)
+        st.metric(t("leads.urgent_waiting"), summary.urgent_waiting)
+    frame = inbox_frame(page.rows)
+    picked = st.dataframe(red_overdue(frame), hide_index=True, key="leads_table",
+                          on_select="rerun", selection_mode="single-row")
+    chosen = picked.selection.rows if picked is not None else []
+    if chosen:
+        st.session_state["lead_id"] = page.rows[chosen[0]].id
+        st.switch_page(nav.page_path("pages/lead.py"),
+                       query_params={"id": str(page.rows[chosen[0]].id)})
+    total = t("leads.more_than", n=page.total) if page.capped else str(page.total)
+    st.caption(t("common.page", page=page.page, pages=page.pages, total=total))
+    prev, nxt, _ = st.columns([1, 1, 4])
+    if prev.button(t("common.prev"), key="leads_prev", disabled=page.page <= 1):
+        st.session_state["leads_page"] = page.page - 1
+        st.rerun(scope="fragment")
+    if nxt.button(t("common.next"), key="leads_next", disabled=page.page >= page.pages):
+        st.session_state["leads_page"] = page.page + 1
+        st.rerun(scope="fragment")
+
+
+live_table()
+
+st.divider()
+open_id = st.number_input(t("leads.open_by_id"), min_value=1, step=1, value=None,
+                          key="leads_open_id")
+if st.button(t("leads.open"), key="leads_open") and open_id:
+    st.switch_page(nav.page_path("pages/lead.py"), query_params={"id": str(int(open_id))})
+
+with st.expander(t("leads.export")):
+    fmt = st.radio(t("leads.export_format"), ["csv", "xlsx"], horizontal=True,
+                   key="leads_export_fmt", format_func=lambda v: v.upper())
+    if st.button(t("leads.export_prepare"), key="leads_export"):
+        headers = {c: t(f"leads.col_{c}") for c in leads.export.COLUMNS}
+        try:
+            with db_session(write=True) as s:  # the export itself is audited
+                data, n = leads.export_leads(s, actor=actor, filters=filters, fmt=fmt,
+                                             headers=headers, label=label)
+        except ServiceError as exc:
+            lead_error(exc)
+        else:
+            st.session_state["leads_export_file"] = (data, fmt, n)
+    ready = st.session_state.get("leads_export_file")
+    if ready:
+        data, kind, n = ready
+        st.caption(t("leads.export_ready", n=n))
+        mime = ("text/csv" if kind == "csv" else
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        st.download_button(t(f"common.download_{kind}"), data, file_name=f"leads.{kind}",
+                           mime=mime, key="leads_download")

@@ -1,0 +1,88 @@
+"""Report a lead from a phone: what, how urgent, where, photos; nearby reports offered first."""
+
+import streamlit as st
+
+from services import leads
+from services.actor import Perm
+from services.errors import Invalid, ServiceError
+from ui import guard
+from ui.bridge import db_session
+from ui.i18n import label, t
+from ui.leads_report import clear_form, nearby_choice, photo_uploader, place_inputs, submit_args
+from ui.leads_widgets import lead_error
+from ui.widgets import field_error, pop_errors, remember_errors
+
+actor = guard.require(Perm.REPORT_LEAD)
+st.title(t("page.report_lead"))
+done = st.session_state.pop("lead_report_done", None)
+if done:
+    st.success(done)
+errors = pop_errors("lead_form")
+
+st.selectbox(t("leads.category_label"), leads.CATEGORIES, key="lead_form_category",
+             format_func=lambda v: label("leads.category", v), index=None,
+             placeholder=t("leads.choose"))
+field_error(errors, "category")
+st.segmented_control(t("leads.urgency_label"), leads.URGENCIES, key="lead_form_urgency",
+                     default="routine", format_func=lambda v: label("leads.urgency", v))
+field_error(errors, "urgency")
+place_inputs(actor)
+field_error(errors, "location")
+st.text_area(t("leads.description_label"), key="lead_form_description", max_chars=2000,
+             placeholder=t("leads.description_hint"))
+field_error(errors, "description")
+st.text_input(t("leads.address_label"), key="lead_form_address", max_chars=200)
+field_error(errors, "address")
+st.text_input(t("leads.contact_label"), key="lead_form_contact", max_chars=64)
+field_error(errors, "reporter_contact")
+photo_uploader()
+field_error(errors, "photos")
+
+
+def _report() -> None:
+    try:
+        with db_session(write=True) as s:
+            view = leads.report_lead(s, actor=actor, **submit_args())
+    except Invalid as exc:
+        remember_errors("lead_form", exc)
+        st.rerun()
+    except ServiceError as exc:
+        lead_error(exc)
+    else:
+        who = label("leads.rule", view.dispatch_rule or "none")
+        st.session_state["lead_report_done"] = t("leads.reported", id=view.id, rule=who)
+        clear_form()
+        st.rerun()
+
+
+pending = st.session_state.get("lead_nearby")
+if pending:
+    choice = nearby_choice(pending)
+    if choice == "new":
+        _report()
+    elif choice is not None:
+        args = submit_args()
+        try:
+            with db_session(write=True) as s:
+                leads.add_to_lead(s, actor=actor, lead_id=choice,
+                                  description=args["description"], photos=args["photos"])
+        except ServiceError as exc:
+            lead_error(exc)
+        else:
+            st.session_state["lead_report_done"] = t("leads.added", id=choice)
+            clear_form()
+            st.rerun()
+elif st.button(t("leads.submit"), key="lead_submit", type="primary", use_container_width=True):
+    args = submit_args()
+    try:
+        with db_session() as s:
+            near = leads.nearby_leads(s, actor=actor, category=args["category"] or "",
+                                      community_id=args["community_id"],
+                                      grid_id=args["grid_id"], lat=args["lat"], lon=args["lon"])
+    except Invalid:
+        near = []  # the submit below reports every wrong field at once
+    if near:
+        st.session_state["lead_nearby"] = [(n.id, n.distance_m, n.excerpt, n.status)
+                                           for n in near]
+        st.rerun()
+    _report()

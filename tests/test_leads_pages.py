@@ -1,0 +1,104 @@
+"""AppTest: the lead pages driven by widget keys, from report to verification."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Lead
+from tests import factories as f
+from tests.apptest_util import ROOT, AppEnv, app_env, new_app, sign_in, texts  # noqa: F401
+from tests.leads_world import build
+
+
+@pytest.fixture
+def env(app_env: AppEnv) -> AppEnv:  # noqa: F811 - the shared fixture, renamed
+    return app_env
+
+
+PAGE = {name: str(ROOT / "pages" / f"{name}.py")
+        for name in ("report_lead", "leads", "lead", "admin_rules", "tasks")}
+
+
+def _world(env: AppEnv) -> dict[str, str]:
+    with env.session() as s:
+        w = build(s)
+    return {k: getattr(w, k).username for k in ("admin", "supervisor", "officer1", "grid1")}
+
+
+def _leads(env: AppEnv) -> list[tuple[int, str, str]]:
+    with env.session() as s:
+        return [tuple(r) for r in s.execute(select(Lead.id, Lead.status, Lead.description))]
+
+
+def _open(username: str, page: str):  # type: ignore[no-untyped-def]
+    at = sign_in(new_app(), username, f.PASSWORD)
+    assert not at.exception, at.exception
+    return at.switch_page(PAGE[page]).run()
+
+
+def test_grid_worker_reports_and_bad_input_saves_nothing(env: AppEnv) -> None:
+    users = _world(env)
+    at = _open(users["grid1"], "report_lead")
+    at.selectbox(key="lead_form_category").set_value("fire")
+    at.button(key="lead_submit").click().run()
+    assert not at.exception
+    assert "必填" in texts(at) and _leads(env) == []  # description missing
+    at.text_area(key="lead_form_description").input("x" * 1999 + "\x00").run()
+    at.button(key="lead_submit").click().run()
+    assert "控制字符" in texts(at) and _leads(env) == []
+    at.text_area(key="lead_form_description").input("楼道里电动车充电").run()
+    at.button(key="lead_submit").click().run()
+    assert not at.exception
+    assert [(s, d) for _, s, d in _leads(env)] == [("dispatched", "楼道里电动车充电")]
+    assert "已提交" in texts(at)
+
+
+def test_officer_accepts_and_resolves_supervisor_verifies(env: AppEnv) -> None:
+    users = _world(env)
+    at = _open(users["grid1"], "report_lead")
+    at.selectbox(key="lead_form_category").set_value("dispute")
+    at.text_area(key="lead_form_description").input("邻里噪音").run()
+    at.button(key="lead_submit").click().run()
+    (lead_id, _, _), = _leads(env)
+
+    at = _open(users["officer1"], "leads")
+    assert not at.exception and at.dataframe(key="leads_table").value.iloc[0, 0] == lead_id
+    at.session_state["lead_id"] = lead_id
+    at.switch_page(PAGE["lead"]).run()
+    at.button(key="lead_do_accept").click().run()
+    assert not at.exception and _leads(env)[0][1] == "accepted"
+    at.text_area(key=f"lead_note_resolve_{lead_id}").input("已调解")  # inside a form
+    at.button(key="lead_do_resolve").click().run()
+    assert _leads(env)[0][1] == "resolved"
+
+    at = _open(users["supervisor"], "leads")
+    at.session_state["lead_id"] = lead_id
+    at.switch_page(PAGE["lead"]).run()
+    assert "lead_do_accept" not in [b.key for b in at.button]
+    at.button(key="lead_do_verify").click().run()
+    at.button(key="lead_do_close").click().run()
+    assert not at.exception and _leads(env)[0][1] == "closed"
+
+    at = _open(users["grid1"], "leads")
+    at.toggle(key="leads_f_mine").set_value(True)
+    at.segmented_control(key="leads_f_show").set_value("all").run()
+    table = at.dataframe(key="leads_table").value
+    assert list(table.iloc[:, 4]) == ["已关闭"] and list(table.iloc[:, -1]) == ["已调解"]
+
+
+def test_admin_saves_rules_others_are_refused(env: AppEnv) -> None:
+    users = _world(env)
+    at = _open(users["admin"], "admin_rules")
+    assert not at.exception
+    at.button(key="rules_save").click().run()
+    at.button(key="deadlines_save").click().run()
+    assert not at.exception and "已保存" in texts(at)
+    with env.session() as s:
+        from db.models import Deadline, DispatchRule
+
+        assert s.scalar(select(func.count()).select_from(DispatchRule)) == 3
+        assert s.scalar(select(func.count()).select_from(Deadline)) == 3
+    at = sign_in(new_app(PAGE["admin_rules"]), users["officer1"], f.PASSWORD)  # direct URL
+    assert not at.exception and "没有权限" in texts(at)
+    assert not [b for b in at.button if b.key == "rules_save"]

@@ -1,0 +1,157 @@
+"""Widgets shared by the lead pages: inbox filters that survive page changes, tables, errors."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from services import clock, leads
+from services.actor import Actor, Perm, Role
+from services.errors import ServiceError
+from ui.bridge import db_session
+from ui.i18n import label, t
+
+SAVED = "leads_saved_filters"
+SWEEP_EVERY_S = 60.0
+
+
+def lead_error(exc: ServiceError) -> None:
+    """A service error, with status codes shown as words in the user's language."""
+    params = {k: str(v) for k, v in exc.params.items()}
+    if "status" in params:
+        params["status"] = label("leads.status", params["status"])
+    st.error(t(exc.key, **params))
+
+
+def _kept(name: str, default: Any) -> str:
+    """A widget key whose value is copied aside, so filters survive a visit to another page."""
+    key = f"leads_f_{name}"
+    saved = st.session_state.setdefault(SAVED, {})
+    if key not in st.session_state:
+        st.session_state[key] = saved.get(key, default)
+    return key
+
+
+def _keep(name: str) -> None:
+    key = f"leads_f_{name}"
+    st.session_state[SAVED][key] = st.session_state.get(key)
+
+
+def _multi(col: Any, name: str, title: str, options: list[Any], fmt: Any) -> tuple[Any, ...]:
+    key = _kept(name, [])
+    st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    value = col.multiselect(title, options, format_func=fmt, key=key)
+    _keep(name)
+    return tuple(value)
+
+
+def inbox_filters(actor: Actor) -> leads.InboxFilters:
+    """The filter bar; its values live in session_state, never in the live fragment."""
+    with db_session() as s:
+        communities, officers = leads.filter_choices(s, actor=actor)
+    cnames, onames = dict(communities), dict(officers)
+    top = st.columns([2, 1, 1])
+    show = top[0].segmented_control(t("leads.show"), ["open", "all"], key=_kept("show", "open"),
+                                    format_func=lambda v: t(f"leads.show_{v}"))
+    _keep("show")
+    mine_default = actor.role in {Role.OFFICER, Role.GRID_WORKER}
+    mine = top[1].toggle(t("leads.mine"), key=_kept("mine", mine_default))
+    _keep("mine")
+    overdue = top[2].toggle(t("leads.overdue_only"), key=_kept("overdue", False))
+    _keep("overdue")
+    with st.expander(t("leads.more_filters")):
+        row = st.columns(3)
+        statuses = _multi(row[0], "status", t("leads.f_status"), list(leads.STATUSES),
+                          lambda v: label("leads.status", v))
+        categories = _multi(row[1], "category", t("leads.f_category"), list(leads.CATEGORIES),
+                            lambda v: label("leads.category", v))
+        urgencies = _multi(row[2], "urgency", t("leads.f_urgency"), list(leads.URGENCIES),
+                           lambda v: label("leads.urgency", v))
+        row = st.columns(3)
+        cids = _multi(row[0], "community", t("leads.f_community"), list(cnames), cnames.get)
+        oids = _multi(row[1], "officer", t("leads.f_officer"), list(onames), onames.get)
+        sort = row[2].selectbox(t("leads.f_sort"), list(leads.inbox_sorts()),
+                                format_func=lambda v: t(f"leads.sort_{v}"),
+                                key=_kept("sort", "deadline"))
+        _keep("sort")
+        row = st.columns(2)
+        date_from = row[0].date_input(t("leads.f_from"), key=_kept("from", None), value=None)
+        _keep("from")
+        date_to = row[1].date_input(t("leads.f_to"), key=_kept("to", None), value=None)
+        _keep("to")
+    return leads.InboxFilters(
+        mine=bool(mine), open_only=show != "all", statuses=statuses, categories=categories,
+        urgencies=urgencies, community_ids=cids, officer_ids=oids,
+        date_from=date_from if isinstance(date_from, date) else None,
+        date_to=date_to if isinstance(date_to, date) else None,
+        overdue_only=bool(overdue), sort=sort or "deadline",
+    )
+
+
+def inbox_frame(rows: tuple[leads.InboxRow, ...]) -> pd.DataFrame:
+    """The table the inbox shows; every text is plain (no markdown)."""
+    return pd.DataFrame({
+        t("leads.col_id"): [r.id for r in rows],
+        t("leads.col_created"): [clock.local(r.created_at) for r in rows],
+        t("leads.col_category"): [label("leads.category", r.category) for r in rows],
+        t("leads.col_urgency"): [label("leads.urgency", r.urgency) for r in rows],
+        t("leads.col_status"): [label("leads.status", r.status) for r in rows],
+        t("leads.col_community"): [r.community for r in rows],
+        t("leads.col_assignee"): [r.assignee for r in rows],
+        t("leads.col_due"): [clock.local(r.accept_due_at if r.status in
+                                         ("new", "dispatched", "returned", "escalated")
+                                         else r.resolve_due_at) for r in rows],
+        t("leads.col_overdue"): [t("leads.overdue") if r.overdue else "" for r in rows],
+        t("leads.col_reply"): [r.reply for r in rows],
+    })
+
+
+def red_overdue(frame: pd.DataFrame) -> Any:
+    """Overdue rows in red."""
+    col = t("leads.col_overdue")
+    return frame.style.apply(
+        lambda row: ["color: #c62828; font-weight: 600" if row[col] else "" for _ in row], axis=1)
+
+
+def events_frame(events: tuple[leads.EventView, ...]) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("leads.col_time"): [clock.local(e.at) for e in events],
+        t("leads.col_action"): [label("leads.action", e.action) for e in events],
+        t("leads.col_status"): [label("leads.status", e.to_status) for e in events],
+        t("leads.col_by"): [e.actor_name or t("leads.system") for e in events],
+        t("leads.col_note"): [e.note for e in events],
+    })
+
+
+@st.cache_resource(show_spinner=False)
+def _sweep_state() -> dict[str, Any]:
+    """Shared by every session of this server: one sweep a minute is enough for all."""
+    return {"at": 0.0, "lock": threading.Lock()}
+
+
+def maybe_escalate() -> None:
+    """Escalate overdue leads at most once a minute per server, from the live inbox."""
+    state = _sweep_state()
+    if time.monotonic() - state["at"] < SWEEP_EVERY_S or not state["lock"].acquire(False):
+        return
+    try:
+        state["at"] = time.monotonic()
+        with db_session(write=True) as s:
+            leads.escalate_overdue(s)
+    finally:
+        state["lock"].release()
+
+
+def urgent_toast(actor: Actor, summary: leads.Summary) -> None:
+    """Supervisors get a toast when a new urgent or emergency lead arrives in their scope."""
+    if not actor.can(Perm.SUPERVISE_LEADS):
+        return
+    seen = st.session_state.get("leads_seen_urgent")
+    if seen is not None and summary.newest_urgent_id > seen:
+        st.toast(t("leads.toast_urgent", n=summary.urgent_waiting), icon=":material/warning:")
+    st.session_state["leads_seen_urgent"] = max(seen or 0, summary.newest_urgent_id)
