@@ -1,0 +1,188 @@
+"""Measures and visits of assistance files, and the overdue measures flagged on home pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    AssistanceCase,
+    AssistanceMeasure,
+    AssistanceVisit,
+    Community,
+    User,
+    UserCommunity,
+)
+from services import audit, clock
+from services.actor import Actor, Perm, Role, require
+from services.cases import CLOSED, MeasureView, load_openable, openable, overdue_clause
+from services.concurrency import update_versioned
+from services.errors import Invalid, NotFound
+from services.text import clean_text
+
+DEPARTMENTS = ("civil_affairs", "legal_aid", "education", "community_workers", "housing",
+               "health", "human_resources", "other")
+KINDS = ("subsistence_allowance", "temporary_relief", "legal_aid", "tuition", "counselling",
+         "home_repair", "regular_visit", "medical", "employment", "other")
+STATUSES = ("planned", "in_progress", "done")
+
+
+def measures_of(session: Session, case_id: int, today: date) -> list[MeasureView]:
+    rows = session.scalars(select(AssistanceMeasure).where(AssistanceMeasure.case_id == case_id)
+                           .order_by(AssistanceMeasure.due_date, AssistanceMeasure.id)).all()
+    return [MeasureView(m.id, m.department, m.kind, m.responsible, m.responsible_user_id,
+                        m.due_date, m.status, m.note, is_overdue(m.due_date, m.status, today),
+                        m.version) for m in rows]
+
+
+def is_overdue(due: date | None, status: str, today: date) -> bool:
+    """Overdue: a due date before today (Asia/Shanghai) and not done."""
+    return due is not None and due < today and status != "done"
+
+
+def _open_case(session: Session, actor: Actor, case_id: int) -> AssistanceCase:
+    require(actor, Perm.EDIT_CASES)
+    row = load_openable(session, actor, case_id)
+    if row.status == CLOSED:
+        raise Invalid(key="cases.closed_no_change")
+    return row
+
+
+def _measure_fields(department: str, kind: str, responsible: str | None, status: str,
+                    note: str | None) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    if department not in DEPARTMENTS:
+        errors["department"] = "cases.bad_department"
+    if kind not in KINDS:
+        errors["kind"] = "cases.bad_kind"
+    if status not in STATUSES:
+        errors["status"] = "cases.bad_status"
+    out: dict[str, Any] = {"department": department, "kind": kind, "status": status}
+    for field, value, max_len in (("responsible", responsible, 64), ("note", note, 2000)):
+        try:
+            out[field] = clean_text(value, field=field, max_len=max_len,
+                                    required=field == "responsible")
+        except Invalid as exc:
+            errors.update(exc.fields)
+    if errors:
+        raise Invalid(errors)
+    return out
+
+
+def _check_user(session: Session, user_id: int | None) -> None:
+    if user_id is not None and session.get(User, user_id) is None:
+        raise Invalid({"responsible_user_id": "cases.bad_user"})
+
+
+def add_measure(session: Session, *, actor: Actor, case_id: int, department: str, kind: str,
+                responsible: str, due_date: date | None, responsible_user_id: int | None = None,
+                status: str = "planned", note: str = "") -> int:
+    """A measure owned by a department, with a responsible person and a due date."""
+    row = _open_case(session, actor, case_id)
+    values = _measure_fields(department, kind, responsible, status, note)
+    _check_user(session, responsible_user_id)
+    measure = AssistanceMeasure(case_id=row.id, due_date=due_date,
+                                responsible_user_id=responsible_user_id, **values)
+    session.add(measure)
+    session.flush()
+    audit.record(session, actor=actor, action="cases.measure_add", entity="assistance_measure",
+                 entity_id=measure.id, after={**values, "case_id": row.id, "due_date": due_date,
+                                              "responsible_user_id": responsible_user_id})
+    return measure.id
+
+
+def update_measure(session: Session, *, actor: Actor, measure_id: int, shown_version: int,
+                   status: str, note: str, due_date: date | None = None) -> int:
+    """Progress a measure: the file's editors, or the person responsible for it."""
+    measure = session.get(AssistanceMeasure, measure_id)
+    if measure is None:
+        raise NotFound()
+    responsible = measure.responsible_user_id == actor.user_id
+    if not responsible:
+        require(actor, Perm.EDIT_CASES)
+    row = load_openable(session, actor, measure.case_id)
+    if row.status == CLOSED:
+        raise Invalid(key="cases.closed_no_change")
+    values = _measure_fields(measure.department, measure.kind, measure.responsible or "-",
+                             status, note)
+    changes: dict[str, Any] = {"status": values["status"], "note": values["note"]}
+    if due_date is not None and not responsible:
+        changes["due_date"] = due_date
+    before = {k: getattr(measure, k) for k in changes}
+    version = update_versioned(session, AssistanceMeasure, measure.id, shown_version, changes,
+                               entity="assistance_measure")
+    audit.record(session, actor=actor, action="cases.measure_update",
+                 entity="assistance_measure", entity_id=measure.id, before=before, after=changes)
+    return version
+
+
+def add_visit(session: Session, *, actor: Actor, case_id: int, visitor: str, findings: str,
+              at: datetime | None = None, now: datetime | None = None) -> None:
+    """A visit to the household: when, who, what was found."""
+    row = _open_case(session, actor, case_id)
+    now = now or clock.now()
+    at = at or now
+    errors: dict[str, str] = {}
+    if at > now:
+        errors["at"] = "cases.visit_future"
+    texts: dict[str, str] = {}
+    for field, value, max_len in (("visitor", visitor, 64), ("findings", findings, 4000)):
+        try:
+            texts[field] = clean_text(value, field=field, max_len=max_len)
+        except Invalid as exc:
+            errors.update(exc.fields)
+    if errors:
+        raise Invalid(errors)
+    session.add(AssistanceVisit(case_id=row.id, at=at, recorded_by=actor.user_id, **texts))
+    session.flush()
+    audit.record(session, actor=actor, action="cases.visit", entity="assistance_case",
+                 entity_id=row.id, after={"at": at, "visitor": texts["visitor"]})
+
+
+@dataclass(frozen=True)
+class Overdue:
+    measure_id: int
+    case_id: int
+    household: str
+    community: str
+    department: str
+    kind: str
+    responsible: str
+    due_date: date
+    days_late: int
+
+
+def overdue_measures(session: Session, *, actor: Actor, today: date | None = None,
+                     limit: int = 50) -> list[Overdue]:
+    """Measures past due and not done, in open files the actor may open (or is responsible
+    for): an officer's own communities, a supervisor's scope, an assignee's measures."""
+    today = today or clock.local_today()
+    mine = or_(openable(actor), AssistanceMeasure.responsible_user_id == actor.user_id)
+    rows = session.execute(
+        select(AssistanceMeasure.id, AssistanceCase.id, AssistanceCase.household, Community.name,
+               AssistanceMeasure.department, AssistanceMeasure.kind,
+               AssistanceMeasure.responsible, AssistanceMeasure.due_date)
+        .join(AssistanceCase, AssistanceCase.id == AssistanceMeasure.case_id)
+        .join(Community, Community.id == AssistanceCase.community_id)
+        .where(overdue_clause(today), AssistanceCase.status != CLOSED, mine)
+        .order_by(AssistanceMeasure.due_date, AssistanceMeasure.id).limit(limit)
+    ).all()
+    return [Overdue(*r[:8], days_late=(today - r[7]).days) for r in rows]
+
+
+def responsible_choices(session: Session, *, actor: Actor, case_id: int) -> list[tuple[int, str]]:
+    """Accounts a measure can be assigned to: active officers and workers of the community."""
+    require(actor, Perm.EDIT_CASES)
+    row = load_openable(session, actor, case_id)
+    users = session.execute(
+        select(User.id, User.display_name).where(
+            User.active.is_(True), User.role.in_([Role.OFFICER.value, Role.GRID_WORKER.value]),
+            User.id.in_(select(UserCommunity.user_id).where(
+                UserCommunity.community_id == row.community_id)))
+        .order_by(User.display_name)).all()
+    return [(int(i), n) for i, n in users]
+
