@@ -36,10 +36,9 @@ def hash_password(password: str) -> str:
 
 def _check(password: str, hashed: str) -> bool:
     raw = password.encode()
-    if len(raw) > 72 or b"\x00" in raw:  # bcrypt's limits; the policy keeps new ones inside
-        return False
-    try:
-        return bcrypt.checkpw(raw, hashed.encode())
+    usable = len(raw) <= 72 and b"\x00" not in raw  # bcrypt's limits; the policy keeps inside
+    try:  # an unusable password still costs one bcrypt check: the answer time is the same
+        return bcrypt.checkpw(raw if usable else b"-", hashed.encode()) and usable
     except ValueError:
         return False
 
