@@ -7,21 +7,12 @@ from typing import Any
 from services.errors import Invalid
 from services.masking import mask_id, mask_phone
 from services.text import clean_text
-
-try:  # TODO(issue 7): the rosters' validators; drop this fallback once they have landed
-    from services.validation import validate_id_number, validate_phone
-except ImportError:  # pragma: no cover
-    import re
-
-    def validate_id_number(value: str) -> str:
-        if not re.fullmatch(r"\d{17}[\dXx]", value):
-            raise Invalid({"id_number": "people.id_number_bad"})
-        return value.upper()
-
-    def validate_phone(value: str) -> str:
-        if not re.fullmatch(r"1\d{10}|0\d{9,11}", value.replace("-", "")):
-            raise Invalid({"phone": "people.phone_bad"})
-        return value.replace("-", "")
+from services.validation import (
+    normal_id_number,
+    normal_phone,
+    validate_id_number,
+    validate_phone,
+)
 
 MAX_PEOPLE = 20
 FIELDS = (("name", 64, True), ("relation", 32, False), ("id_number", 18, False),
@@ -44,14 +35,12 @@ def check_people(rows: list[dict[str, Any]], *, field: str) -> list[dict[str, st
                                          required=required)
             except Invalid as exc:
                 raise Invalid({field: f"people.{key}_bad"}, row=n) from exc
-        try:
-            if person["id_number"]:
-                person["id_number"] = validate_id_number(person["id_number"])
-            if person["phone"]:
-                person["phone"] = validate_phone(person["phone"])
-        except Invalid as exc:
-            bad = "id_number" if "id_number" in str(exc.fields) else "phone"
-            raise Invalid({field: f"people.{bad}_bad"}, row=n) from exc
+        for key, check, normal in (("id_number", validate_id_number, normal_id_number),
+                                   ("phone", validate_phone, normal_phone)):
+            if person[key]:
+                if check(person[key]) is not None:
+                    raise Invalid({field: f"people.{key}_bad"}, row=n)
+                person[key] = normal(person[key])
         out.append(person)
     if len(out) > MAX_PEOPLE:
         raise Invalid({field: "people.too_many"}, max=MAX_PEOPLE)

@@ -1,0 +1,39 @@
+"""Assist-investigation alerts (协查通报): write, publish to a recipient list, acknowledge,
+report sightings as urgent leads, count who was mobilised, close with an outcome."""
+
+from services.alerts.common import (
+    OUTCOMES,
+    ROLES,
+    SKILLS,
+    STATUSES,
+    TEAM_KINDS,
+    AlertView,
+    Target,
+    mobilisation,
+)
+from services.alerts.drafts import amend, close_alert, save_draft
+from services.alerts.photos import read_photo
+from services.alerts.publish import Reach, preview, publish, recipients_for
+from services.alerts.read import (
+    AlertDetail,
+    AlertRow,
+    Counts,
+    Mine,
+    Pending,
+    Sighting,
+    area_choices,
+    counts,
+    get_alert,
+    list_alerts,
+    recent_outcomes,
+    to_acknowledge,
+)
+from services.alerts.respond import acknowledge, record_mobilised, report_sighting
+
+__all__ = [
+    "OUTCOMES", "ROLES", "SKILLS", "STATUSES", "TEAM_KINDS", "AlertDetail", "AlertRow",
+    "AlertView", "Counts", "Mine", "Pending", "Reach", "Sighting", "Target", "acknowledge",
+    "amend", "area_choices", "close_alert", "counts", "get_alert", "list_alerts",
+    "mobilisation", "preview", "publish", "read_photo", "recent_outcomes", "recipients_for",
+    "record_mobilised", "report_sighting", "save_draft", "to_acknowledge",
+]
