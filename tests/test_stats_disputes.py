@@ -22,7 +22,8 @@ NAMES = ["张三", "李四", "王五", "赵六", "钱七", "孙八", "周九", "
 
 def _parties(rng: random.Random) -> list[object]:
     picked = rng.sample(NAMES, rng.choice([0, 1, 2]))
-    return [{"name": n, "phone": "13800000000"} if rng.random() < 0.5 else n for n in picked]
+    return [{"name": n, "phone": rng.choice(["13800000000", "13900000000", ""])}
+            if rng.random() < 0.5 else n for n in picked]
 
 
 @pytest.fixture
@@ -53,9 +54,16 @@ def ref_rate(w: sw.World, period: Period, cids: set[int]) -> tuple[int, int]:
     return len(rows), sum(d.resolved for d in rows)
 
 
-def _names(d: Dispute) -> set[str]:
-    out = {(p["name"] if isinstance(p, dict) else p).strip() for p in d.parties}
-    return out - {""}
+def _people(d: Dispute) -> list[tuple[str, str]]:
+    out = [(p["name"].strip(), p.get("phone", "").strip()) if isinstance(p, dict)
+           else (p.strip(), "") for p in d.parties]
+    return [p for p in out if p[0]]
+
+
+def _shared(d: Dispute, e: Dispute) -> bool:
+    """Same name, and the same phone unless one of them has none."""
+    return any(n1 == n2 and (not p1 or not p2 or p1 == p2)
+               for n1, p1 in _people(d) for n2, p2 in _people(e))
 
 
 def ref_came_back(w: sw.World, period: Period, cids: set[int]) -> set[int]:
@@ -74,7 +82,7 @@ def ref_came_back(w: sw.World, period: Period, cids: set[int]) -> set[int]:
             if not (earlier and gap <= timedelta(days=90)):
                 continue
             same_address = d.address.strip() != "" and d.address.strip() == e.address.strip()
-            if same_address or _names(d) & _names(e):
+            if same_address or _shared(d, e):
                 found.add(d.id)
     return found
 

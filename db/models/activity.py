@@ -22,7 +22,9 @@ class IncidentCount(Base):
     count: Mapped[int] = mapped_column(Integer)
     __table_args__ = (
         UniqueConstraint("day", "category", "community_id", name="uq_incident_count_key"),
-        Index("ix_incident_count_day", "day", "category"),
+        # Covers every statistics query (a range of days, summed by category or community),
+        # so they read the index alone, never the table.
+        Index("ix_incident_count_day", "day", "category", "community_id", "count"),
     )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, case, func, literal, literal_column, or_, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, or_, select, true
+from sqlalchemy.orm import Session
 
 from db.models import Dispute
 from services import clock
@@ -103,17 +104,20 @@ def open_by_age(session: Session, *, actor: Actor, now: datetime | None = None,
     return pd.DataFrame({"age": labels, "open": [found.get(b, 0) for b in labels]})
 
 
-def _party_names(session: Session) -> tuple[object, ColumnElement[str]]:
-    """A lateral table of each dispute's party names (strings or objects with a name)."""
+def _parties(session: Session) -> tuple[Any, ColumnElement[str], ColumnElement[str]]:
+    """A lateral table of each dispute's parties (names, or objects with a name and phone)."""
     if session.get_bind().dialect.name == "sqlite":
         je = func.json_each(Dispute.parties).table_valued("value", "type").alias("je")
-        name = case((je.c.type == "object", func.json_extract(je.c.value, "$.name")),
-                    else_=je.c.value)
+        is_obj = je.c.type == "object"
+        name = case((is_obj, func.json_extract(je.c.value, "$.name")), else_=je.c.value)
+        phone = case((is_obj, func.json_extract(je.c.value, "$.phone")), else_="")
     else:
         je = func.json_array_elements(Dispute.parties).table_valued("value").lateral("je")
-        name = case((func.json_typeof(je.c.value) == "object", je.c.value.op("->>")("name")),
+        is_obj = func.json_typeof(je.c.value) == "object"
+        name = case((is_obj, je.c.value.op("->>")("name")),
                     else_=je.c.value.op("#>>")(literal_column("'{}'")))
-    return je, func.trim(name)
+        phone = case((is_obj, je.c.value.op("->>")("phone")), else_="")
+    return je, func.trim(func.coalesce(name, "")), func.trim(func.coalesce(phone, ""))
 
 
 @dataclass(frozen=True)
@@ -129,31 +133,40 @@ class CameBack:
 
 def came_back(session: Session, *, actor: Actor, period: Period,
               communities: Collection[int] | None = None, limit: int = 500) -> CameBack:
-    """Disputes reported in the period with an earlier one in the same community within 90 days
-    at the same address or with a shared party, or explicitly linked as recurring."""
+    """Disputes reported in the period that follow an earlier one in the same community within
+    90 days at the same address or with a shared party (same name, and same phone where both
+    have one), or that were explicitly linked as recurring."""
     require(actor, Perm.VIEW_STATS)
     start, end = bounds(period)
-    a, b = aliased(Dispute, name="a"), aliased(Dispute, name="b")
-    gap = seconds_between(session, b.reported_at, a.reported_at)
-    pair_filter = [a.reported_at >= start, a.reported_at < end,
-                   in_scope(actor, a.community_id, communities), b.community_id == a.community_id,
-                   b.id != a.id, gap >= 0, gap <= CAME_BACK_DAYS * 86400,
-                   or_(b.reported_at < a.reported_at, b.id < a.id)]
-    same_address = select(a.id.label("dispute_id"), b.id.label("earlier_id"),
-                          literal("address").label("reason")).where(
-        *pair_filter, func.trim(a.address) != "", func.trim(a.address) == func.trim(b.address))
-    je, name = _party_names(session)
-    pa = select(Dispute.id.label("did"), name.label("name")).select_from(Dispute).join(
-        je, true()).subquery("pa")
-    pb = aliased(pa, name="pb")
-    shared = (select(a.id, b.id, literal("parties")).select_from(a)
-              .join(pa, pa.c.did == a.id).join(b, true()).join(pb, pb.c.did == b.id)
-              .where(*pair_filter, pa.c.name != "", pa.c.name == pb.c.name))
-    linked = select(a.id, a.recurring_of_id, literal("linked")).where(
-        a.reported_at >= start, a.reported_at < end, a.recurring_of_id.is_not(None),
-        in_scope(actor, a.community_id, communities))
-    matches = same_address.union(shared, linked).subquery("m")
-    n = session.scalar(select(func.count(func.distinct(matches.c.dispute_id)))) or 0
-    pairs = session.execute(select(matches).order_by(matches.c.dispute_id).limit(limit)).all()
+    scope = in_scope(actor, Dispute.community_id, communities)
+    window = [Dispute.reported_at >= start - timedelta(days=CAME_BACK_DAYS),
+              Dispute.reported_at < end, scope]
+    je, name, phone = _parties(session)
+    people = (select(Dispute.id.label("did"), Dispute.community_id.label("cid"),
+                     Dispute.reported_at.label("at"), name.label("name"), phone.label("phone"))
+              .select_from(Dispute).join(je, true()).where(*window).cte("people"))
+    places = (select(Dispute.id.label("did"), Dispute.community_id.label("cid"),
+                     Dispute.reported_at.label("at"), func.trim(Dispute.address).label("name"),
+                     literal("").label("phone")).where(*window).cte("places"))
+    pairs = [_pairs(session, t, start, end, reason)
+             for t, reason in ((places, "address"), (people, "parties"))]
+    linked = select(Dispute.id, Dispute.recurring_of_id, literal("linked")).where(
+        Dispute.reported_at >= start, Dispute.reported_at < end,
+        Dispute.recurring_of_id.is_not(None), scope)
+    matches = pairs[0].union(pairs[1], linked).subquery("m")
+    n = session.scalar(select(func.count(func.distinct(matches.c[0])))) or 0
+    rows = session.execute(select(matches).order_by(matches.c[0], matches.c[1]).limit(limit))
     reported = _resolution(session, actor, period, communities).reported
-    return CameBack(reported, int(n), frame(pairs, ["dispute_id", "earlier_id", "reason"]))
+    return CameBack(reported, int(n), frame(rows.all(), ["dispute_id", "earlier_id", "reason"]))
+
+
+def _pairs(session: Session, t: Any, start: datetime, end: datetime, reason: str) -> Any:
+    """(later, earlier) pairs of one table of keys: same community and key, ≤ 90 days apart."""
+    a, b = t.alias(f"{reason}_a"), t.alias(f"{reason}_b")
+    gap = seconds_between(session, b.c.at, a.c.at)
+    return (select(a.c.did, b.c.did, literal(reason))
+            .join(b, (b.c.cid == a.c.cid) & (b.c.name == a.c.name) & (b.c.did != a.c.did))
+            .where(a.c.at >= start, a.c.at < end, a.c.name != "",
+                   or_(a.c.phone == "", b.c.phone == "", a.c.phone == b.c.phone),
+                   or_(b.c.at < a.c.at, and_(b.c.at == a.c.at, b.c.did < a.c.did)),
+                   gap <= CAME_BACK_DAYS * 86400))

@@ -220,7 +220,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('day', 'category', 'community_id', name='uq_incident_count_key')
     )
     with op.batch_alter_table('incident_count', schema=None) as batch_op:
-        batch_op.create_index('ix_incident_count_day', ['day', 'category'], unique=False)
+        batch_op.create_index('ix_incident_count_day', ['day', 'category', 'community_id', 'count'], unique=False)
 
     op.create_table('presence',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -1,0 +1,103 @@
+"""AppTest: the statistics and import pages boot for each role, switch views, import a file."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from db.models import IncidentCount
+from services.clock import local_today
+from services.stats import incidents
+from services.stats.periods import since_july
+from tests import apptest_util
+from tests import factories as f
+from tests import stats_world as sw
+from tests.apptest_util import ROOT, AppEnv, new_app, sign_in, texts
+
+app_env = apptest_util.app_env  # the fixture, under the name the tests ask for
+
+STATS = str(ROOT / "pages/statistics.py")
+IMPORT = str(ROOT / "pages/incident_import.py")
+TABS = {"矛盾纠纷": "纠纷化解率", "线索处置": "新增线索", "驻社区时间": "低于目标的民警",
+        "自治队伍": "在岗队员"}  # each view and something only it shows
+
+
+def _world(env: AppEnv) -> sw.World:
+    with env.session() as s:
+        w = sw.build(s)
+        sw.dispute(s, w.a, sw.at(local_today()), resolved=True, address="幸福路1号")
+        sw.lead(s, w.a, sw.at(local_today()), reporter_user_id=w.grid_a.user_id)
+    return w
+
+
+def test_every_view_renders_for_the_commander(app_env: AppEnv) -> None:
+    w = _world(app_env)
+    at = sign_in(new_app(), w.admin.username, f.PASSWORD)
+    at.switch_page(STATS).run()
+    assert not at.exception, at.exception
+    with app_env.session() as s:
+        comp = incidents.compare_incidents(s, actor=w.admin, period=since_july(local_today()))
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["刑事警情"] == f"{comp.by_category['criminal'].this:,}"
+    assert shown["警情合计"] == f"{comp.total.this:,}"
+    for label, mark in TABS.items():
+        at.session_state["stats_tab"] = label
+        at.run()
+        assert not at.exception, (label, at.exception)
+        shown = texts(at) + "".join(str(list(d.value.columns)) for d in at.dataframe)
+        assert mark in shown and "警情合计" not in shown, label
+
+
+def test_periods_and_scope_filter(app_env: AppEnv) -> None:
+    w = _world(app_env)
+    at = sign_in(new_app(), w.supervisor.username, f.PASSWORD)
+    at.switch_page(STATS).run()
+    assert set(at.multiselect(key="stats_communities").options) == {"甲社区", "乙社区"}
+    at.multiselect(key="stats_communities").select(w.b.id).run()
+    at.selectbox(key="stats_preset").select("last_month").run()
+    assert not at.exception
+    assert "本期" in texts(at)
+    at.selectbox(key="stats_preset").select("custom").run()
+    assert not at.exception
+
+
+def test_officer_sees_their_community_and_grid_worker_is_refused(app_env: AppEnv) -> None:
+    w = _world(app_env)
+    at = sign_in(new_app(), w.officer_a.username, f.PASSWORD)
+    at.switch_page(STATS).run()
+    assert not at.exception
+    assert at.multiselect(key="stats_communities").options == ["甲社区"]
+    grid = sign_in(new_app(STATS), w.grid_a.username, f.PASSWORD)  # a direct URL
+    grid.run()
+    assert any("没有权限" in e.value for e in grid.error) and not grid.metric
+
+
+BAD_FILE = ("日期,警情类别,社区,起数\n2025-04-10,刑事,甲社区,3\n2025-03-01,治安,不存在,1\n"
+            "2025-03-02,刑事,乙社区,-1\n").encode()
+
+
+def test_import_lists_problems_and_writes_only_when_told(app_env: AppEnv) -> None:
+    w = _world(app_env)
+    with app_env.session() as s:
+        before = s.scalar(select(func.count()).select_from(IncidentCount))
+    at = sign_in(new_app(), w.admin.username, f.PASSWORD)
+    at.switch_page(IMPORT).run()
+    at.file_uploader(key="import_file").set_value(("export.csv", BAD_FILE, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="import_map_day").value == "日期"
+    problems = at.dataframe[1].value  # after the preview of the file
+    assert list(problems["行号"]) == [3, 4]
+    assert at.button(key="import_run").disabled
+    at.checkbox(key="import_take_valid").check().run()
+    at.button(key="import_run").click().run()
+    assert not at.exception, at.exception
+    assert any("新增 1 行" in s.value for s in at.success)
+    with app_env.session() as s:
+        assert s.scalar(select(func.count()).select_from(IncidentCount)) == before + 1
+
+
+def test_import_page_is_for_admins_and_supervisors(app_env: AppEnv) -> None:
+    w = _world(app_env)
+    at = sign_in(new_app(IMPORT), w.officer_a.username, f.PASSWORD)  # a direct URL
+    at.run()
+    assert any("没有权限" in e.value for e in at.error) and not at.file_uploader
+

@@ -1,0 +1,83 @@
+"""Pure chart builders: a small DataFrame in, an Altair chart out (Streamlit draws it offline).
+
+Every builder takes the title (with the period in it) and the translated axis names; the
+numbers are one hover away through tooltips.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+HEIGHT = 280
+
+
+def _title(text: str) -> alt.TitleParams:
+    return alt.TitleParams(text, anchor="start", fontSize=14)
+
+
+def grouped_bars(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str) -> alt.Chart:
+    """Columns label, series, value: one group of bars per label (this period, year before)."""
+    return alt.Chart(frame, title=_title(title), height=HEIGHT).mark_bar().encode(
+        x=alt.X("label:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("series:N", sort=None),
+        y=alt.Y("value:Q", title=y_title),
+        color=alt.Color("series:N", title=None, sort=None,
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("label:N", title=x_title), alt.Tooltip("series:N", title=" "),
+                 alt.Tooltip("value:Q", title=y_title, format=",")],
+    )
+
+
+def trend_lines(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str) -> alt.Chart:
+    """Columns month (1–12), series (e.g. the year), value: one line per series."""
+    return alt.Chart(frame, title=_title(title), height=HEIGHT).mark_line(point=True).encode(
+        x=alt.X("month:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=y_title),
+        color=alt.Color("series:N", title=None, sort=None, legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("month:O", title=x_title),
+                 alt.Tooltip("value:Q", title=y_title, format=",")],
+    )
+
+
+def ranked_bars(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str,
+                value_format: str = ",") -> alt.Chart:
+    """Columns label, value (and optional detail): horizontal bars, largest first."""
+    tips = [alt.Tooltip("label:N", title=y_title),
+            alt.Tooltip("value:Q", title=x_title, format=value_format)]
+    if "detail" in frame.columns:
+        tips.append(alt.Tooltip("detail:N", title=" "))
+    height = max(120, min(22 * len(frame), 900))
+    return alt.Chart(frame, title=_title(title), height=height).mark_bar().encode(
+        y=alt.Y("label:N", title=y_title, sort="-x"),
+        x=alt.X("value:Q", title=x_title),
+        tooltip=tips,
+    )
+
+
+def bars_with_target(frame: pd.DataFrame, *, target: float, title: str, x_title: str,
+                     y_title: str) -> alt.LayerChart:
+    """Columns label, value, below (bool): bars with a rule at the target, short ones marked."""
+    height = max(120, min(22 * len(frame), 1400))
+    base = alt.Chart(frame, height=height)
+    bars = base.mark_bar().encode(
+        y=alt.Y("label:N", title=y_title, sort="x"),
+        x=alt.X("value:Q", title=x_title),
+        color=alt.Color("below:N", legend=None,
+                        scale=alt.Scale(domain=[True, False], range=["#d62728", "#4c78a8"])),
+        tooltip=[alt.Tooltip("label:N", title=y_title),
+                 alt.Tooltip("value:Q", title=x_title, format=".1f")],
+    )
+    rule = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(
+        color="#333", strokeDash=[4, 4]).encode(x="target:Q")
+    return alt.layer(bars, rule, title=_title(title))
+
+
+def simple_bars(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str) -> alt.Chart:
+    """Columns label, value: vertical bars in the given order."""
+    return alt.Chart(frame, title=_title(title), height=HEIGHT).mark_bar().encode(
+        x=alt.X("label:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=y_title),
+        tooltip=[alt.Tooltip("label:N", title=x_title),
+                 alt.Tooltip("value:Q", title=y_title, format=",")],
+    )

@@ -1,0 +1,108 @@
+"""Statistics page controls: the period chooser, the scope filter and the download buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from db.engine import session_scope
+from services.actor import Actor
+from services.errors import Invalid
+from services.stats.briefing import weekly_briefing
+from services.stats.export import csv_bytes, labelled, xlsx_bytes
+from services.stats.periods import PRESETS, Period, period_for
+from ui.bridge import engine
+from ui.i18n import lang, t, translate
+
+
+def place_name(row: pd.Series) -> str:
+    return str(row["name_en"] or row["name"]) if lang() == "en" else str(row["name"])
+
+
+def period_chooser(today: date) -> Period:
+    """Preset (since July first), or a start date, or a range; stops the page if it is wrong."""
+    cols = st.columns([2, 3])
+    preset = cols[0].selectbox(t("stats.period"), PRESETS, key="stats_preset",
+                               format_func=lambda p: t(f"stats.preset.{p}"))
+    first = last = None
+    if preset == "since_date":
+        first = cols[1].date_input(t("stats.since"), value=today - timedelta(days=30),
+                                   max_value=today, key="stats_since")
+    elif preset == "custom":
+        chosen = cols[1].date_input(t("stats.range"), value=(today - timedelta(days=30), today),
+                                    max_value=today, key="stats_range")
+        if isinstance(chosen, tuple | list) and len(chosen) == 2:
+            first, last = chosen
+    try:
+        period = period_for(preset, today, first=first, last=last)
+    except Invalid as exc:
+        st.error(t(next(iter(exc.fields.values()), exc.key)))
+        st.stop()
+    before = period.year_before()
+    st.caption(t("stats.period_caption", period=period.label(), before=before.label()))
+    return period
+
+
+def scope_filter(places: pd.DataFrame) -> tuple[list[int] | None, str]:
+    """Narrow the actor's scope to a station or some communities; returns ids and a label."""
+    if places.empty:
+        return None, t("stats.scope_all")
+    stations = places.drop_duplicates("station_id")
+    names = {int(r.station_id): (r.station_en or r.station) if lang() == "en" else r.station
+             for r in stations.itertuples()}
+    cols = st.columns([2, 3])
+    station = cols[0].selectbox(t("stats.station"), [None, *names], key="stats_station",
+                                format_func=lambda s: t("stats.scope_all") if s is None
+                                else names[s])
+    pool = places if station is None else places[places["station_id"] == station]
+    labels = {int(r["community_id"]): place_name(r) for _, r in pool.iterrows()}
+    chosen = cols[1].multiselect(t("stats.communities"), list(labels), key="stats_communities",
+                                 format_func=lambda c: labels.get(c, str(c)),
+                                 placeholder=t("stats.communities_all"))
+    chosen = [c for c in chosen if c in labels]
+    if chosen:
+        return chosen, "、".join(labels[c] for c in chosen[:5]) + ("…" if len(chosen) > 5 else "")
+    if station is not None:
+        return list(labels), names[station]
+    return None, t("stats.scope_all")
+
+
+def table(frame: pd.DataFrame, name: str, *, height: int | None = None) -> None:
+    """A table with translated headers, and CSV and Excel downloads of exactly what it shows."""
+    shown = labelled(frame, t)
+    st.dataframe(shown, hide_index=True, key=f"stats_table_{name}",
+                 **({"height": height} if height else {}))
+    downloads(name, lambda: {t(f"stats.table.{name}"): shown})
+
+
+def downloads(name: str, frames: Callable[[], dict[str, pd.DataFrame]]) -> None:
+    """CSV (the first table) and Excel (every table), built only when clicked."""
+    cols = st.columns([1, 1, 4])
+    cols[0].download_button(t("common.download_csv"), lambda: csv_bytes(
+        next(iter(frames().values()))), file_name=f"{name}.csv", mime="text/csv",
+        key=f"stats_csv_{name}", on_click="ignore", icon=":material/download:")
+    cols[1].download_button(t("common.download_xlsx"), lambda: xlsx_bytes(frames()),
+                            file_name=f"{name}.xlsx", key=f"stats_xlsx_{name}",
+                            on_click="ignore", icon=":material/download:",
+                            mime="application/vnd.openxmlformats-officedocument."
+                                 "spreadsheetml.sheet")
+
+
+def briefing_button(actor: Actor, today: date, communities: list[int] | None,
+                    scope_label: str) -> None:
+    """The weekly briefing as one printable HTML page, built when clicked, in the UI language."""
+    eng, language = engine(), lang()
+
+    def build() -> str:
+        with session_scope(eng) as s:
+            return weekly_briefing(s, actor=actor, today=today, communities=communities,
+                                   scope_label=scope_label,
+                                   text=lambda key, **p: translate(language, key, **p))
+
+    st.download_button(t("stats.briefing.download"), build, key="stats_briefing",
+                       file_name=f"briefing-{today:%Y%m%d}-{language}.html", mime="text/html",
+                       on_click="ignore", icon=":material/print:",
+                       help=t("stats.briefing.help"))
