@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.settings import ConfigError
 
 BUSY_TIMEOUT_MS = 15_000
+# SQLSTATE classes whose main message names objects, never values: integrity, transaction
+# rollback, syntax/privilege, object state, operator intervention.
+_SAFE_CLASSES = {"23", "40", "42", "55", "57"}
 _after_scope: list[Callable[[Engine], None]] = []
 
 
@@ -44,8 +47,31 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # Fail fast on an unreachable server and name our connections for the DBA.
     connect_args = {"connect_timeout": 10, "application_name": "pingan",
                     **kwargs.pop("connect_args", {})}
-    return create_engine(url, hide_parameters=True, pool_pre_ping=True,
-                         connect_args=connect_args, **kwargs)
+    engine = create_engine(url, hide_parameters=True, pool_pre_ping=True,
+                           connect_args=connect_args, **kwargs)
+    event.listen(engine, "handle_error", _redact_postgres_error)
+    return engine
+
+
+def _redact_postgres_error(ctx: Any) -> BaseException | None:
+    """PostgreSQL puts values in its messages ("Key (phone)=(139...) already exists",
+    "Failing row contains (...)", "invalid input syntax ...: \"...\""), which would reach logs
+    and tracebacks. Keep the error's class, SQLSTATE, names and, for the classes whose main
+    message names only objects (integrity, privilege, locks), that message; drop the rest.
+    """
+    orig = ctx.original_exception
+    diag = getattr(orig, "diag", None)
+    if diag is None or ctx.sqlalchemy_exception is None:
+        return None
+    state = str(getattr(orig, "sqlstate", "") or "")
+    names = {"table": diag.table_name, "column": diag.column_name,
+             "constraint": diag.constraint_name}
+    where = " ".join(f"{k}={v}" for k, v in names.items() if v)
+    primary = diag.message_primary if state[:2] in _SAFE_CLASSES else None
+    orig.args = (f"SQLSTATE {state} {primary or '(message withheld)'} {where}".strip(),)
+    return type(ctx.sqlalchemy_exception)(  # type: ignore[no-any-return]
+        ctx.statement, ctx.parameters, orig, hide_parameters=True,
+        connection_invalidated=ctx.is_disconnect)
 
 
 def _tune_sqlite(engine: Engine) -> None:

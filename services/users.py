@@ -24,6 +24,7 @@ SYSTEM = Actor(user_id=0, username="system", display_name="system", role=Role.AD
                scope_kind="district", community_ids=None)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 _FIELDS = ["username", "display_name", "role", "scope_kind", "station_id", "active"]
+_MARKUP = set("<>[]`*_#|\\~")
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud over the phone
 
 
@@ -95,6 +96,8 @@ def create_user(
         errors["officer"] = "users.bad_officer"
     try:
         display = clean_text(display_name, field="display_name", max_len=64)
+        if _MARKUP & set(display):  # names show in titles: no markdown or HTML in them
+            errors["display_name"] = "users.bad_display_name"
     except Invalid as exc:
         errors.update(exc.fields)
         display = ""
