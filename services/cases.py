@@ -137,13 +137,18 @@ def list_cases(session: Session, *, actor: Actor, status: str | None = OPEN,
 
 
 def open_file(session: Session, *, actor: Actor, case_id: int, now: datetime | None = None,
-              today: date | None = None) -> CaseFile:
-    """Open one file: refused (and audited) unless allowed; every opening is logged."""
+              today: date | None = None, log: bool = True) -> CaseFile:
+    """Open one file: refused (and audited) unless allowed; every opening is logged.
+
+    `log=False` only for redrawing a file the same user has just opened (a page rerun after
+    a click on it): the permission is checked all the same.
+    """
     row = load_openable(session, actor, case_id)
     now = now or clock.now()
-    session.add(CaseAccess(case_id=row.id, user_id=actor.user_id, at=now))
-    audit.record(session, actor=actor, action="cases.open", entity="assistance_case",
-                 entity_id=row.id)
+    if log:
+        session.add(CaseAccess(case_id=row.id, user_id=actor.user_id, at=now))
+        audit.record(session, actor=actor, action="cases.open", entity="assistance_case",
+                     entity_id=row.id)
     return _file(session, row, today or clock.local_today(now))
 
 

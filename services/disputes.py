@@ -229,3 +229,11 @@ def reveal_parties(session: Session, *, actor: Actor, dispute_id: int) -> list[d
     audit.revealed(session, actor=actor, entity="dispute", entity_id=row.id,
                    fields=["parties.phone", "parties.id_number"])
     return [dict(p) for p in row.parties or []]
+
+
+def community_choices(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
+    """Communities where the actor may record a dispute."""
+    require(actor, Perm.EDIT_DISPUTES)
+    rows = session.execute(select(Community.id, Community.name)
+                           .where(community_filter(actor, Community.id)).order_by(Community.name))
+    return [(int(i), n) for i, n in rows]

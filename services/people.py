@@ -34,16 +34,16 @@ def check_people(rows: list[dict[str, Any]], *, field: str) -> list[dict[str, st
                 person[key] = clean_text(str(raw.get(key) or ""), field=key, max_len=max_len,
                                          required=required)
             except Invalid as exc:
-                raise Invalid({field: f"people.{key}_bad"}, row=n) from exc
+                raise Invalid({field: f"cases.person_{key}_bad"}, row=n) from exc
         for key, check, normal in (("id_number", validate_id_number, normal_id_number),
                                    ("phone", validate_phone, normal_phone)):
             if person[key]:
                 if check(person[key]) is not None:
-                    raise Invalid({field: f"people.{key}_bad"}, row=n)
+                    raise Invalid({field: f"cases.person_{key}_bad"}, row=n)
                 person[key] = normal(person[key])
         out.append(person)
     if len(out) > MAX_PEOPLE:
-        raise Invalid({field: "people.too_many"}, max=MAX_PEOPLE)
+        raise Invalid({field: "cases.person_too_many"}, max=MAX_PEOPLE)
     return out
 
 

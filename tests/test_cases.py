@@ -135,5 +135,5 @@ def test_bad_members_are_refused_with_the_row(session) -> None:  # type: ignore[
         cases.open_case(session, actor=a["officer"], community_id=next(iter(community)),
                         household="张家", needs="x",
                         members=[{"name": "张三", "id_number": "12345"}])
-    assert bad.value.fields == {"members": "people.id_number_bad"}
+    assert bad.value.fields == {"members": "cases.person_id_number_bad"}
     assert bad.value.params == {"row": 1}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -78,6 +79,7 @@ class AlertDetail:
     sightings: tuple[Sighting, ...]
     mine: Mine
     area: tuple[str, ...]  # community and grid names
+    boundaries: tuple[dict[str, Any], ...]  # their GeoJSON geometries, for the map
     older: tuple[int, ...]  # versions this one amends, newest first
     newer: int | None  # the version that amends this one
     relayed_members: tuple[tuple[int, str, bool], ...]  # for officers: member id, name, mobilised
@@ -168,12 +170,13 @@ def _sightings(session: Session, actor: Actor, alert_id: int) -> tuple[Sighting,
     return tuple(Sighting(r[0], r[1], r[2], r[3], r[4], r[5][:120]) for r in rows)
 
 
-def _area(session: Session, target: Target) -> tuple[str, ...]:
-    names = list(session.scalars(select(Community.name).where(
+def _area(session: Session, target: Target
+          ) -> tuple[tuple[str, ...], tuple[dict[str, Any], ...]]:
+    rows = list(session.execute(select(Community.name, Community.boundary).where(
         Community.id.in_(target.community_ids)).order_by(Community.name)))
-    names += list(session.scalars(select(Grid.name).where(Grid.id.in_(target.grid_ids))
-                                  .order_by(Grid.name)))
-    return tuple(names)
+    rows += list(session.execute(select(Grid.name, Grid.boundary).where(
+        Grid.id.in_(target.grid_ids)).order_by(Grid.name)))
+    return tuple(r[0] for r in rows), tuple(r[1] for r in rows if r[1])
 
 
 def _versions(session: Session, alert: Alert) -> tuple[tuple[int, ...], int | None]:
@@ -206,10 +209,12 @@ def get_alert(session: Session, *, actor: Actor, alert_id: int) -> AlertDetail:
     target = Target.of(alert.target)
     mine = _mine(session, actor, alert.id)
     older, newer = _versions(session, alert)
+    names, boundaries = _area(session, target)
     return AlertDetail(
         alert=view_of(alert, photo_ids(session, alert.id)), counts=counts(session, [alert.id])[
             alert.id], by_community=_by_community(session, alert.id),
-        sightings=_sightings(session, actor, alert.id), mine=mine, area=_area(session, target),
+        sightings=_sightings(session, actor, alert.id), mine=mine, area=names,
+        boundaries=boundaries,
         older=older, newer=newer, relayed_members=_relayed_members(session, actor, alert.id,
                                                                    mine))
 

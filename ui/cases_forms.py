@@ -1,0 +1,96 @@
+"""Forms for assistance files: open a file, add or progress a measure, record a visit, close."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import streamlit as st
+
+from services import case_measures, cases, clock
+from services.actor import Actor
+from ui.bridge import db_session
+from ui.i18n import label, t
+from ui.record_forms import people_editor, run
+from ui.widgets import field_error, pop_errors
+
+
+def new_case_form(actor: Actor) -> None:
+    with db_session() as s:
+        places = dict(cases.community_choices(s, actor=actor))
+    if not places:
+        st.caption(t("cases.no_community"))
+        return
+    errors = pop_errors("case_new")
+    community = st.selectbox(t("cases.community"), list(places), format_func=places.get,
+                             key="case_new_community")
+    household = st.text_input(t("cases.household"), key="case_new_household", max_chars=100)
+    field_error(errors, "household")
+    address = st.text_input(t("cases.address"), key="case_new_address", max_chars=200)
+    needs = st.text_area(t("cases.needs"), key="case_new_needs", max_chars=4000)
+    field_error(errors, "needs")
+    st.caption(t("cases.members_hint"))
+    members = people_editor("case_new_members", "cases.person")
+    field_error(errors, "members")
+    if st.button(t("cases.create"), type="primary", key="case_new_submit"):
+        run("case_new", lambda s: cases.open_case(
+            s, actor=actor, community_id=community, household=household or "",
+            needs=needs or "", address=address or "", members=members), t("cases.created"))
+
+
+def measure_forms(actor: Actor, file: cases.CaseFile) -> None:
+    errors = pop_errors("case_measure")
+    if file.measures:
+        with st.form(f"case_progress_{file.id}"):
+            names = {m.id: f"{label('cases.kind', m.kind)} · {m.responsible}"
+                     for m in file.measures}
+            versions = {m.id: m.version for m in file.measures}
+            pick = st.selectbox(t("cases.measure"), list(names), format_func=names.get,
+                                key="case_progress_measure")
+            status = st.selectbox(t("cases.status"), case_measures.STATUSES,
+                                  format_func=lambda v: label("cases.measure_status", v),
+                                  key="case_progress_status")
+            note = st.text_input(t("cases.note"), key="case_progress_note", max_chars=2000)
+            if st.form_submit_button(t("cases.progress"), key="case_progress_submit"):
+                run("case_measure", lambda s: case_measures.update_measure(
+                    s, actor=actor, measure_id=pick, shown_version=versions[pick],
+                    status=status, note=note or ""), t("cases.saved"))
+    with st.expander(t("cases.add_measure"), icon=":material/add_task:"), st.form(
+            f"case_measure_{file.id}", clear_on_submit=True):
+        dept = st.selectbox(t("cases.department"), case_measures.DEPARTMENTS,
+                            format_func=lambda v: label("cases.department", v),
+                            key="case_measure_department")
+        kind = st.selectbox(t("cases.kind_label"), case_measures.KINDS,
+                            format_func=lambda v: label("cases.kind", v), key="case_measure_kind")
+        who = st.text_input(t("cases.responsible"), key="case_measure_responsible", max_chars=64)
+        field_error(errors, "responsible")
+        due = st.date_input(t("cases.due_date"), value=None, key="case_measure_due")
+        if st.form_submit_button(t("cases.add_measure"), key="case_measure_submit"):
+            run("case_measure", lambda s: case_measures.add_measure(
+                s, actor=actor, case_id=file.id, department=dept, kind=kind,
+                responsible=who or "", due_date=due), t("cases.saved"))
+
+
+def visit_and_close_forms(actor: Actor, file: cases.CaseFile) -> None:
+    errors = pop_errors("case_visit")
+    with st.expander(t("cases.add_visit"), icon=":material/home_work:"), st.form(
+            f"case_visit_{file.id}", clear_on_submit=True):
+        day = st.date_input(t("cases.visit_day"), value=clock.local_today(), key="case_visit_day")
+        visitor = st.text_input(t("cases.visitor"), key="case_visit_visitor", max_chars=64)
+        field_error(errors, "visitor")
+        findings = st.text_area(t("cases.findings"), key="case_visit_findings", max_chars=4000)
+        field_error(errors, "findings")
+        field_error(errors, "at")
+        if st.form_submit_button(t("cases.add_visit"), key="case_visit_submit"):
+            at = min(clock.now(), datetime.combine(day, time(12), tzinfo=clock.TZ))
+            run("case_visit", lambda s: case_measures.add_visit(
+                s, actor=actor, case_id=file.id, visitor=visitor or "", findings=findings or "",
+                at=at), t("cases.saved"))
+    errors = pop_errors("case_close")
+    with st.expander(t("cases.close"), icon=":material/task_alt:"), st.form(
+            f"case_close_{file.id}"):
+        outcome = st.text_area(t("cases.outcome"), key="case_close_outcome", max_chars=4000)
+        field_error(errors, "outcome")
+        if st.form_submit_button(t("cases.close"), key="case_close_submit"):
+            run("case_close", lambda s: cases.close_case(
+                s, actor=actor, case_id=file.id, shown_version=file.version,
+                outcome=outcome or ""), t("cases.closed_flash"))
