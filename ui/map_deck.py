@@ -63,13 +63,14 @@ def _merc_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
-def fit_view(bounds: Bounds, width: int = 900, height: int = 560,
+def fit_view(bounds: Bounds, width: int = 700, height: int = 560,
              max_zoom: float = 17.0) -> pdk.ViewState:
     """A view centred on `bounds` with the zoom that fits them in width × height pixels."""
     min_lon, min_lat, max_lon, max_lat = bounds
     span_x = max(max_lon - min_lon, 1e-6) / 360.0
     span_y = max(_merc_y(max_lat) - _merc_y(min_lat), 1e-6) / (2 * math.pi)
-    zoom = min(math.log2(width / 256 / span_x), math.log2(height / 256 / span_y)) - 0.15
+    # deck.gl's world is 512 px wide at zoom 0.
+    zoom = min(math.log2(width / 512 / span_x), math.log2(height / 512 / span_y)) - 0.1
     return pdk.ViewState(latitude=round((min_lat + max_lat) / 2, 5),
                          longitude=round((min_lon + max_lon) / 2, 5),
                          zoom=round(max(3.0, min(zoom, max_zoom)), 2), pitch=0, bearing=0)

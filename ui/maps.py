@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pydeck as pdk
 
+from services.maps import LeadLayer, MapView
+from ui import map_layers
+from ui.i18n import translate
 from ui.map_deck import bounds_of, fit_view, make_deck
+from ui.map_legend import LAND, Color, Legend, diverging, fixed_legends, sequential
 
 POINT_COLOR = [229, 57, 53, 235]
 AREA_FILL = [66, 133, 244, 40]
@@ -51,3 +56,89 @@ def small_map(lat: float, lon: float, boundary: dict[str, Any] | None = None) ->
                max(box[2], point["lon"]), max(box[3], point["lat"]))
         view = fit_view(box, width=560, height=300, max_zoom=16.5)
     return make_deck(layers, view)
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """How to draw a MapView: which layers, which measure colours the communities, language."""
+
+    layers: frozenset[str]
+    measure: str = "open_leads"
+    lead_style: str = "auto"  # auto (points or cells) | cells | heatmap
+    lang: str = "zh"
+
+
+def build_map(view: MapView, options: MapOptions) -> tuple[pdk.Deck, list[Legend]]:
+    """The district map and the legends of the colours it uses."""
+    lang = options.lang
+    fills, tips, legends = _communities(view, options)
+    layers = [map_layers.district(view.base.district), map_layers.river(view.base.river),
+              map_layers.communities(view.base.communities, fills, tips)]
+    if view.coverage is not None:
+        layers.append(map_layers.coverage(view.coverage, lang))
+    elif view.grids is not None:
+        layers.append(map_layers.grids(view.grids, lang))
+    if view.alerts is not None:
+        layers.append(map_layers.alerts(view.alerts, lang))
+    if "posts" in options.layers:
+        layers += map_layers.posts(view.base.stations, view.base.offices, lang)
+    if view.units is not None:
+        layers.append(map_layers.units(view.units, lang))
+    lead_mode = None
+    if view.leads is not None:
+        lead_mode, lead_layers, lead_legend = _leads(view.leads, options)
+        layers += lead_layers
+        legends += lead_legend
+    legends += fixed_legends(options.layers, lead_mode, lang)
+    box = bounds_of(view.base.communities["features"]) or bounds_of(
+        view.base.district["features"]) or (106.4, 29.4, 106.6, 29.55)
+    deck = make_deck(layers, fit_view(box), tooltip={"text": "{tip}"})
+    return deck, legends
+
+
+def _communities(view: MapView, options: MapOptions) -> tuple[list[Color], list[str], list[Legend]]:
+    lang, features = options.lang, view.base.communities["features"]
+    ids = [f["properties"]["id"] for f in features]
+    if view.measures is None:
+        rows: list[dict[str, Any]] = [{} for _ in ids]
+    else:
+        by_id = view.measures.set_index("community_id").to_dict("index")
+        rows = [by_id.get(i, {}) for i in ids]
+    tips = [_community_tip(f["properties"], row, lang) for f, row in zip(features, rows,
+                                                                          strict=True)]
+    if view.measures is None or "measure" not in options.layers:
+        return [LAND for _ in ids], tips, []
+    values = [float(row.get(options.measure, float("nan"))) for row in rows]
+    if options.measure == "incident_change":
+        fills, items = diverging(values, lang)
+    else:
+        fills, items = sequential(values, 2 if options.measure == "leads_per_1000" else 0)
+    title = translate(lang, f"map.measure.{options.measure}")
+    return fills, tips, [Legend(title, items, translate(lang, f"map.note.{options.measure}"))]
+
+
+def _community_tip(props: dict[str, Any], row: dict[str, Any], lang: str) -> str:
+    name = props["name_en"] if lang == "en" and props.get("name_en") else props["name"]
+    lines = [translate(lang, "map.tip.community", name=name,
+                       kind=translate(lang, f"map.kind.{props['kind']}"),
+                       population=f"{props['population']:,}")]
+    if row:
+        change = row["incident_change"]
+        lines.append(translate(lang, "map.tip.measures", open=row["open_leads"],
+                               leads=row["leads"], rate=row["leads_per_1000"],
+                               incidents=row["incidents"],
+                               change="—" if change != change else f"{change:+.1f}%"))
+    return "\n".join(lines)
+
+
+def _leads(leads: LeadLayer, options: MapOptions) -> tuple[str, list[pdk.Layer], list[Legend]]:
+    lang = options.lang
+    if leads.mode == "points":
+        return "points", [map_layers.lead_points(leads.points, lang)], []
+    if options.lead_style == "heatmap":
+        return "heatmap", [map_layers.lead_heatmap(leads.cells, leads.grid.dlat,
+                                                   leads.grid.dlon)], []
+    fills, items = sequential(leads.cells["count"].tolist())
+    layer = map_layers.lead_cells(leads.cells, fills, leads.grid.metres, lang)
+    title = translate(lang, "map.legend.cells", metres=leads.grid.metres)
+    return "cells", [layer], [Legend(title, items[1:], translate(lang, "map.note.cells"))]

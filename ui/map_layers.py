@@ -1,0 +1,134 @@
+"""One pydeck layer per kind of map data; each object carries its tooltip text in `tip`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pydeck as pdk
+
+from services import clock
+from ui.i18n import translate
+from ui.map_legend import (
+    ALERT,
+    COVERED,
+    DONE,
+    LAND,
+    OFFICE,
+    RIVER,
+    STATION,
+    UNCOVERED,
+    UNIT,
+    URGENCY,
+    Color,
+)
+
+FeatureCollection = dict[str, Any]
+
+
+def _with(fc: FeatureCollection, extra: list[dict[str, Any]]) -> FeatureCollection:
+    """A copy of the collection with extra properties per feature (the data stays untouched)."""
+    return {"type": "FeatureCollection", "features": [
+        {**feat, "properties": {**feat["properties"], **more}}
+        for feat, more in zip(fc["features"], extra, strict=True)]}
+
+
+def _geo(layer_id: str, data: FeatureCollection, fill: Color | str, line: Color,
+         line_px: float, pickable: bool, **kw: Any) -> pdk.Layer:
+    return pdk.Layer("GeoJsonLayer", id=layer_id, data=data, filled=True, stroked=True,
+                     get_fill_color=fill, get_line_color=line, line_width_units="'pixels'",
+                     get_line_width=line_px, line_width_min_pixels=line_px * 0.5,
+                     pickable=pickable, **kw)
+
+
+def district(fc: FeatureCollection) -> pdk.Layer:
+    return _geo("district", fc, [*LAND, 255], [110, 110, 110, 255], 2, False)
+
+
+def river(fc: FeatureCollection) -> pdk.Layer:
+    return _geo("river", fc, [*RIVER, 255], [*RIVER, 255], 1, False)
+
+
+def communities(fc: FeatureCollection, fills: list[Color], tips: list[str]) -> pdk.Layer:
+    extra = [{"fill": [*c, 190], "tip": t} for c, t in zip(fills, tips, strict=True)]
+    return _geo("communities", _with(fc, extra), "properties.fill",
+                [255, 255, 255, 255], 1.5, True)
+
+
+def grids(fc: FeatureCollection, lang: str) -> pdk.Layer:
+    tips = [translate(lang, "map.tip.grid", name=f["properties"]["name"],
+                      code=f["properties"]["code"]) for f in fc["features"]]
+    return _geo("grids", _with(fc, [{"tip": t} for t in tips]), [0, 0, 0, 0],
+                [90, 90, 90, 200], 0.8, True)
+
+
+def coverage(fc: FeatureCollection, lang: str) -> pdk.Layer:
+    extra = []
+    for f in fc["features"]:
+        p = f["properties"]
+        key = "map.tip.covered" if p["covered"] else "map.tip.uncovered"
+        extra.append({"fill": [*(COVERED if p["covered"] else UNCOVERED), 120],
+                      "tip": translate(lang, key, name=p["name"], community=p["community"],
+                                       members=p["members"], teams=p["teams"])})
+    return _geo("coverage", _with(fc, extra), "properties.fill", [70, 70, 70, 200], 0.8,
+                True)
+
+
+def alerts(fc: FeatureCollection, lang: str) -> pdk.Layer:
+    tips = [translate(lang, "map.tip.alert", **f["properties"]) for f in fc["features"]]
+    return _geo("alerts", _with(fc, [{"tip": t} for t in tips]), [*ALERT, 45], [*ALERT, 255],
+                4, True)
+
+
+def _dots(layer_id: str, rows: list[dict[str, Any]], colour: Color, metres: float,
+          min_px: float, **kw: Any) -> pdk.Layer:
+    return pdk.Layer("ScatterplotLayer", id=layer_id, data=rows, get_position="[lon, lat]",
+                     get_radius=metres, radius_min_pixels=min_px, radius_max_pixels=min_px * 3,
+                     get_fill_color=colour, stroked=True, get_line_color=[255, 255, 255, 255],
+                     line_width_min_pixels=1, pickable=True, **kw)
+
+
+def posts(stations: list[dict[str, Any]], offices: list[dict[str, Any]],
+          lang: str) -> list[pdk.Layer]:
+    def tipped(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+        name = "name_en" if lang == "en" else "name"
+        return [{**r, "tip": translate(lang, key, name=r[name] or r["name"])} for r in rows]
+
+    return [_dots("offices", tipped(offices, "map.tip.office"), [*OFFICE, 255], 60, 4),
+            _dots("stations", tipped(stations, "map.tip.station"), [*STATION, 255], 110, 6)]
+
+
+def units(rows: list[dict[str, Any]], lang: str) -> pdk.Layer:
+    data = [{**r, "tip": translate(lang, "map.tip.unit", **r)} for r in rows]
+    return _dots("units", data, [*UNIT, 235], 70, 5)
+
+
+def lead_points(points: pd.DataFrame, lang: str) -> pdk.Layer:
+    rows = []
+    for p in points.itertuples(index=False):
+        colour = URGENCY.get(p.urgency, DONE) if p.open else DONE
+        lines = [translate(lang, "map.tip.lead", id=p.id,
+                           category=translate(lang, f"map.category.{p.category}"),
+                           urgency=translate(lang, f"map.urgency.{p.urgency}"),
+                           status=translate(lang, f"map.status.{p.status}")),
+                 f"{clock.local(p.created_at)} · {p.community}", p.address,
+                 translate(lang, "map.tip.contact", contact=p.contact) if p.contact else ""]
+        rows.append({"id": int(p.id), "lat": p.lat, "lon": p.lon, "c": [*colour, 220],
+                     "tip": "\n".join(line for line in lines if line)})
+    return _dots("leads", rows, "c", 25, 3)
+
+
+def lead_cells(cells: pd.DataFrame, fills: list[Color], metres: int, lang: str) -> pdk.Layer:
+    rows = [{"lat": c.lat, "lon": c.lon, "c": [*fill, 200],
+             "tip": translate(lang, "map.tip.cell", count=c.count, open=c.open, urgent=c.urgent,
+                              metres=metres)}
+            for c, fill in zip(cells.itertuples(index=False), fills, strict=True)]
+    return pdk.Layer("GridCellLayer", id="lead_cells", data=rows, get_position="[lon, lat]",
+                     cell_size=metres, extruded=False, get_fill_color="c", pickable=True)
+
+
+def lead_heatmap(cells: pd.DataFrame, dlat: float, dlon: float) -> pdk.Layer:
+    rows = [{"lat": round(c.lat + dlat / 2, 5), "lon": round(c.lon + dlon / 2, 5), "w": c.count}
+            for c in cells.itertuples(index=False)]
+    return pdk.Layer("HeatmapLayer", id="lead_heat", data=rows, get_position="[lon, lat]",
+                     get_weight="w", radius_pixels=40, pickable=False)
