@@ -23,7 +23,7 @@ def grouped_bars(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str)
         xOffset=alt.XOffset("series:N", sort=None),
         y=alt.Y("value:Q", title=y_title),
         color=alt.Color("series:N", title=None, sort=None,
-                        legend=alt.Legend(orient="top")),
+                        legend=alt.Legend(orient="top", labelLimit=400)),
         tooltip=[alt.Tooltip("label:N", title=x_title), alt.Tooltip("series:N", title=" "),
                  alt.Tooltip("value:Q", title=y_title, format=",")],
     )
@@ -34,7 +34,8 @@ def trend_lines(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str) 
     return alt.Chart(frame, title=_title(title), height=HEIGHT).mark_line(point=True).encode(
         x=alt.X("month:O", title=x_title, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=y_title),
-        color=alt.Color("series:N", title=None, sort=None, legend=alt.Legend(orient="top")),
+        color=alt.Color("series:N", title=None, sort=None,
+                        legend=alt.Legend(orient="top", labelLimit=400)),
         tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("month:O", title=x_title),
                  alt.Tooltip("value:Q", title=y_title, format=",")],
     )
@@ -47,7 +48,7 @@ def ranked_bars(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str,
             alt.Tooltip("value:Q", title=x_title, format=value_format)]
     if "detail" in frame.columns:
         tips.append(alt.Tooltip("detail:N", title=" "))
-    height = max(120, min(22 * len(frame), 900))
+    height = max(160, min(24 * len(frame), 900))
     return alt.Chart(frame, title=_title(title), height=height).mark_bar().encode(
         y=alt.Y("label:N", title=y_title, sort="-x"),
         x=alt.X("value:Q", title=x_title),
@@ -58,7 +59,7 @@ def ranked_bars(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str,
 def bars_with_target(frame: pd.DataFrame, *, target: float, title: str, x_title: str,
                      y_title: str) -> alt.LayerChart:
     """Columns label, value, below (bool): bars with a rule at the target, short ones marked."""
-    height = max(120, min(22 * len(frame), 1400))
+    height = max(160, min(20 * len(frame), 1400))
     base = alt.Chart(frame, height=height)
     bars = base.mark_bar().encode(
         y=alt.Y("label:N", title=y_title, sort="x"),
@@ -81,3 +82,14 @@ def simple_bars(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str) 
         tooltip=[alt.Tooltip("label:N", title=x_title),
                  alt.Tooltip("value:Q", title=y_title, format=",")],
     )
+
+
+def total_height(chart: alt.Chart | alt.LayerChart) -> int:
+    """Plot height plus room for the title, legend and axes.
+
+    Streamlit sizes a chart by its own `height` argument and squeezes the plot otherwise, so
+    pages pass this to st.altair_chart.
+    """
+    inner = chart.layer[0].height if isinstance(chart, alt.LayerChart) else chart.height
+    plot = inner if isinstance(inner, int) else HEIGHT
+    return plot + 120

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +17,7 @@ from services.stats.briefing import weekly_briefing
 from services.stats.export import csv_bytes, labelled, xlsx_bytes
 from services.stats.periods import PRESETS, Period, period_for
 from ui.bridge import engine
+from ui.charts import total_height
 from ui.i18n import lang, t, translate
 
 
@@ -106,3 +109,8 @@ def briefing_button(actor: Actor, today: date, communities: list[int] | None,
                        file_name=f"briefing-{today:%Y%m%d}-{language}.html", mime="text/html",
                        on_click="ignore", icon=":material/print:",
                        help=t("stats.briefing.help"))
+
+
+def draw(where: Any, chart: alt.Chart | alt.LayerChart) -> None:
+    """A chart at its full height (Streamlit squeezes it otherwise)."""
+    where.altair_chart(chart, height=total_height(chart))

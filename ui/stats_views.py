@@ -8,12 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from services.actor import Actor
+from services.clock import local_today
 from services.stats import disputes, fmt, incidents
 from services.stats.periods import Period
 from ui import charts
 from ui.bridge import db_session
 from ui.i18n import label, lang, t
-from ui.stats_controls import table
+from ui.stats_controls import draw, table
 
 Scope = Sequence[int] | None
 
@@ -47,14 +48,15 @@ def incidents_view(actor: Actor, period: Period, communities: Scope) -> None:
         + [(t(f"stats.cat.{c}"), t("stats.series.before", period=comp.before.label()), v.before)
            for c, v in comp.by_category.items()], columns=["label", "series", "value"])
     left, right = st.columns(2)
-    left.altair_chart(charts.grouped_bars(
+    draw(left, charts.grouped_bars(
         bars, title=t("stats.chart.incidents", period=period.label()),
         x_title=t("stats.col.category"), y_title=t("stats.col.incidents")))
     totals = trend.groupby(["year", "month"], as_index=False)["count"].sum()
     totals = totals.rename(columns={"year": "series", "count": "value"})
     totals["series"] = totals["series"].astype(str)
-    right.altair_chart(charts.trend_lines(
-        totals, title=t("stats.chart.trend", first=period.last.year - 1, last=period.last.year),
+    draw(right, charts.trend_lines(
+        totals, title=t("stats.chart.trend", first=period.last.year - 1, last=period.last.year,
+                       through=period.last),
         x_title=t("stats.col.month"), y_title=t("stats.col.incidents")))
     _ranking(ranking, period)
     places = places.assign(community=_name_col(places), station=_name_col(places, "station"),
@@ -71,7 +73,7 @@ def _ranking(ranking: pd.DataFrame, period: Period) -> None:
                           "detail": [t("stats.rank_detail", count=c, population=p)
                                      for c, p in zip(ranked["count"], ranked["population"],
                                                      strict=True)]})
-    st.altair_chart(charts.ranked_bars(
+    draw(st, charts.ranked_bars(
         chart.head(30), title=t("stats.chart.ranking", period=period.label()),
         x_title=t("stats.col.rate_per_1000"), y_title=t("stats.col.community"),
         value_format=".2f"))
@@ -100,16 +102,19 @@ def disputes_view(actor: Actor, period: Period, communities: Scope) -> None:
     left, right = st.columns(2)
     age_frame = pd.DataFrame({"label": [t(f"stats.age.{a}") for a in ages["age"]],
                               "value": ages["open"]})
-    left.altair_chart(charts.simple_bars(
-        age_frame, title=t("stats.chart.open_disputes"), x_title=t("stats.col.age"),
-        y_title=t("stats.col.open")))
+    draw(left, charts.simple_bars(
+        age_frame, title=t("stats.chart.open_disputes", day=local_today()),
+        x_title=t("stats.col.age"), y_title=t("stats.col.open")))
     kind_frame = pd.DataFrame({"label": [label("stats.kind", k) for k in kinds["kind"]],
                                "value": kinds["reported"]})
-    right.altair_chart(charts.ranked_bars(
+    draw(right, charts.ranked_bars(
         kind_frame, title=t("stats.chart.dispute_kinds", period=period.label()),
         x_title=t("stats.col.reported"), y_title=t("stats.col.kind")))
     kinds = kinds.assign(kind=[label("stats.kind", k) for k in kinds["kind"]])
     table(kinds, "disputes_by_kind")
     st.subheader(t("stats.table.came_back"))
     pairs = back.pairs.assign(reason=[t(f"stats.reason.{r}") for r in back.pairs["reason"]])
+    sep = ", " if lang() == "en" else "、"  # one line per pair, with every reason it matched
+    pairs = pairs.groupby(["dispute_id", "earlier_id"], as_index=False).agg(
+        reason=("reason", sep.join))
     table(pairs, "came_back")

@@ -14,7 +14,7 @@ from services.stats.periods import Period
 from ui import charts
 from ui.bridge import db_session
 from ui.i18n import label, lang, t
-from ui.stats_controls import table
+from ui.stats_controls import draw, table
 
 Scope = Sequence[int] | None
 
@@ -55,12 +55,12 @@ def leads_view(actor: Actor, period: Period, communities: Scope) -> None:
     left, right = st.columns(2)
     cats = pd.DataFrame({"label": [label("stats.lead_cat", c) for c in by_cat["category"]],
                          "value": by_cat["leads"]})
-    left.altair_chart(charts.ranked_bars(
+    draw(left, charts.ranked_bars(
         cats, title=t("stats.chart.lead_categories", period=period.label()),
         x_title=t("stats.col.leads"), y_title=t("stats.col.category")))
     levels = pd.DataFrame({"label": [t(f"stats.level.{k}") for k in h.closed_by_level],
                            "value": list(h.closed_by_level.values())})
-    right.altair_chart(charts.simple_bars(
+    draw(right, charts.simple_bars(
         levels, title=t("stats.chart.closed_levels", period=period.label()),
         x_title=t("stats.col.level"), y_title=t("stats.col.leads")))
     names = by_place["name_en"].where(by_place["name_en"] != "", by_place["name"]) \
@@ -96,7 +96,7 @@ def presence_view(actor: Actor, today: date, communities: Scope) -> None:
                    help=t("stats.presence.target", target=presence.TARGET_HOURS))
     bars = pd.DataFrame({"label": per["name"] + " " + per["badge_no"],
                          "value": per["per_week_after"], "below": per["below_target"]})
-    st.altair_chart(charts.bars_with_target(
+    draw(st, charts.bars_with_target(
         bars, target=presence.TARGET_HOURS,
         title=t("stats.chart.hours", first=a.first, end=a.end),
         x_title=t("stats.col.per_week_after"), y_title=t("stats.col.officer")))

@@ -89,7 +89,7 @@ def _trend_svg(trend: pd.DataFrame, last: date, text: Text) -> str:
                             totals[totals["year"] == year]["count"], strict=True))
         series.append(str(year))
         values.append([by_month.get(m) for m in range(1, 13)])
-    title = text("stats.chart.trend", first=last.year - 1, last=last.year)
+    title = text("stats.chart.trend", first=last.year - 1, last=last.year, through=last)
     return svg.lines(title, [str(m) for m in range(1, 13)], series, values)
 
 

@@ -1,0 +1,63 @@
+"""Real browser: the commander opens the statistics page, picks "since July", reads the figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from db.engine import make_engine, session_scope
+from db.models import User
+from services.auth import actor_for
+from services.clock import local_today
+from services.stats import fmt, incidents
+from services.stats.periods import since_july
+from tests import browser_util
+from tests.browser_util import sign_in, wait_idle
+
+# The shared fixtures, under the names the test asks for.
+browser, demo_dir, server = browser_util.browser, browser_util.demo_dir, browser_util.server
+
+pytestmark = pytest.mark.browser
+
+
+def _expected(folder: Path) -> tuple[str, str]:
+    engine = make_engine(f"sqlite:///{folder / 'pingan.db'}")
+    try:
+        with session_scope(engine) as s:
+            user = s.scalars(select(User).where(User.username == "commander")).one()
+            got = incidents.compare_incidents(s, actor=actor_for(s, user),
+                                              period=since_july(local_today()))
+    finally:
+        engine.dispose()
+    return fmt.pct(got.by_category["criminal"].pct), fmt.pct(got.by_category["public_order"].pct)
+
+
+def test_commander_reads_the_since_july_figures(browser, server, demo_dir) -> None:  # type: ignore[no-untyped-def]
+    criminal, public_order = _expected(demo_dir)
+    if date.today() == local_today():
+        # The demo was loaded for today, so it gives the bureau's own figures. (browser_util
+        # loads it for the machine's date; late in the UTC day Shanghai is already tomorrow.)
+        assert (criminal, public_order) == ("-31.9 %", "-14.3 %")
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, server, "commander")
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("统计分析").click()
+    wait_idle(page)
+    preset = page.locator(".st-key-stats_preset")
+    preset.click()
+    page.get_by_role("option", name="本月").click()
+    wait_idle(page)
+    assert "-31.9 %" not in page.locator('[data-testid="stMetricDelta"]').all_inner_texts()
+    preset.click()
+    page.get_by_role("option", name="7月以来（同比）").click()
+    wait_idle(page)
+    metrics = {m.locator('[data-testid="stMetricLabel"]').inner_text().strip():
+               m.locator('[data-testid="stMetricDelta"]').inner_text().strip()
+               for m in page.locator('[data-testid="stMetric"]').all()
+               if m.locator('[data-testid="stMetricDelta"]').count()}
+    assert metrics["刑事警情"] == criminal
+    assert metrics["治安警情"] == public_order
+    context.close()
