@@ -42,8 +42,8 @@ def _do(actor: Actor, detail: leads.LeadDetail, action: str, shown: int, note: s
         extra: dict[str, object]) -> None:
     try:
         with db_session(write=True) as s:
-            leads.act(s, actor=actor, lead_id=detail.lead.id, action=action,
-                      shown_version=shown, note=note or "", **extra)
+            view = leads.act(s, actor=actor, lead_id=detail.lead.id, action=action,
+                             shown_version=shown, note=note or "", **extra)
     except Conflict as exc:
         lead_error(exc)
         if st.button(t("leads.reload"), key=f"lead_reload_{action}"):
@@ -53,15 +53,17 @@ def _do(actor: Actor, detail: leads.LeadDetail, action: str, shown: int, note: s
         if getattr(exc, "fields", None):
             st.error(" ".join(t(k) for k in exc.fields.values()))  # type: ignore[attr-defined]
     else:
-        st.session_state["lead_flash"] = t("leads.done", action=t(f"leads.do.{action}"))
+        # Kept until the lead changes again: extra reruns (cookie component) must not lose it.
+        st.session_state["lead_flash"] = (detail.lead.id, view.version,
+                                          t("leads.done", action=t(f"leads.do.{action}")))
         st.rerun()
 
 
 def action_forms(actor: Actor, detail: leads.LeadDetail, shown: int) -> None:
     """A form for each step allowed now, carrying the version the user saw."""
-    flash = st.session_state.pop("lead_flash", None)
-    if flash:
-        st.success(flash)
+    flash = st.session_state.get("lead_flash")
+    if flash and flash[:2] == (detail.lead.id, detail.lead.version):
+        st.success(flash[2])
     steps = [a for a in detail.actions if a != "comment"]
     if steps:
         st.subheader(t("leads.actions"))
@@ -106,5 +108,6 @@ def _task_form(actor: Actor, detail: leads.LeadDetail) -> None:
             except ServiceError as exc:
                 lead_error(exc)
             else:
-                st.session_state["lead_flash"] = t("leads.task_made")
+                st.session_state["lead_flash"] = (lead_id, detail.lead.version,
+                                                  t("leads.task_made"))
                 st.rerun()
