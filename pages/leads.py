@@ -36,8 +36,8 @@ def live_table() -> None:
     with db_session() as s:
         page = leads.inbox(s, actor=live, filters=filters,
                            page=st.session_state.get("leads_page", 1))
-        summary = leads.summary(s, actor=live)
-    if live.can(Perm.SUPERVISE_LEADS):
+        summary = leads.summary(s, actor=live) if live.can(Perm.SUPERVISE_LEADS) else None
+    if summary is not None:
         urgent_toast(live, summary)
         st.metric(t("leads.urgent_waiting"), summary.urgent_waiting)
     frame = inbox_frame(page.rows)

@@ -60,6 +60,8 @@ class Lead(Base):
         Index("ix_lead_user_status", "assigned_user_id", "status"),
         Index("ix_lead_category_created", "category", "created_at"),
         Index("ix_lead_status_due", "status", "resolve_due_at"),
+        Index("ix_lead_status_urgency", "status", "urgency", "community_id"),
+        Index("ix_lead_reporter_status", "reporter_user_id", "status"),
     )
 
 

@@ -32,30 +32,50 @@ def officer_user(session: Session, officer_id: int) -> int | None:
 def _ready(session: Session, officer_id: int | None, exclude: Collection[int]) -> Found | None:
     if officer_id is None or officer_id in exclude:
         return None
-    officer = session.get(Officer, officer_id)
-    if officer is None or not officer.active or not officer.on_duty:
+    ready = session.scalar(select(Officer.active & Officer.on_duty)
+                           .where(Officer.id == officer_id))
+    if not ready:
         return None
     return officer_id, officer_user(session, officer_id)
 
 
-def _community_officer(s: Session, c: Community, exclude: Collection[int]) -> Found | None:
+@dataclass(frozen=True)
+class Where:
+    """The community's links that dispatch follows (boundaries are never loaded here)."""
+
+    officer_id: int | None
+    police_office_id: int
+    station_id: int
+
+
+def where_of(session: Session, community_id: int) -> Where | None:
+    row = session.execute(select(Community.officer_id, Community.police_office_id,
+                                 Community.station_id).where(Community.id == community_id)).first()
+    return Where(*row) if row else None
+
+
+def _community_officer(s: Session, c: Where, exclude: Collection[int]) -> Found | None:
     return _ready(s, c.officer_id, exclude)
 
 
-def _office_backup(s: Session, c: Community, exclude: Collection[int]) -> Found | None:
-    office = s.get(PoliceOffice, c.police_office_id)
-    return _ready(s, office.backup_officer_id if office else None, exclude)
+def _office_backup(s: Session, c: Where, exclude: Collection[int]) -> Found | None:
+    backup = s.scalar(select(PoliceOffice.backup_officer_id)
+                      .where(PoliceOffice.id == c.police_office_id))
+    return _ready(s, backup, exclude)
 
 
-def _station_duty(s: Session, c: Community, exclude: Collection[int]) -> Found | None:
-    station = s.get(Station, c.station_id)
-    uid = station.duty_supervisor_id if station else None
+def _station_duty(s: Session, c: Where, exclude: Collection[int]) -> Found | None:
+    uid = duty_supervisor(s, c.station_id)
     if uid is None or not s.scalar(select(User.active).where(User.id == uid)):
         return None
     return None, uid
 
 
-FINDERS: dict[str, Callable[[Session, Community, Collection[int]], Found | None]] = {
+def duty_supervisor(session: Session, station_id: int) -> int | None:
+    return session.scalar(select(Station.duty_supervisor_id).where(Station.id == station_id))
+
+
+FINDERS: dict[str, Callable[[Session, Where, Collection[int]], Found | None]] = {
     "community_officer": _community_officer,
     "office_backup": _office_backup,
     "station_duty_supervisor": _station_duty,
@@ -66,7 +86,7 @@ LEVEL_OF_RULE = {"community_officer": "community", "office_backup": "community",
 
 def choose(session: Session, community_id: int, *, exclude: Collection[int] = ()) -> Assignment:
     """Walk the active rules in order; Assignment(rule=None) when nobody can take it."""
-    community = session.get(Community, community_id)
+    community = where_of(session, community_id)
     if community is not None:
         for kind in active_rule_kinds(session):
             found = FINDERS[kind](session, community, exclude)

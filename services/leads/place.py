@@ -78,11 +78,23 @@ def _point(lat: float | None, lon: float | None) -> tuple[float, float] | None:
     return plat, plon
 
 
-def _member_grid(session: Session, actor: Actor) -> Grid | None:
+@dataclass(frozen=True)
+class OwnGrid:
+    id: int
+    name: str
+    community_id: int
+    lat: float
+    lon: float
+
+
+def _member_grid(session: Session, actor: Actor) -> OwnGrid | None:
+    """The reporter's own grid (columns only: boundaries are big and not needed here)."""
     if actor.member_id is None:
         return None
-    gid = session.scalar(select(Member.grid_id).where(Member.id == actor.member_id))
-    return session.get(Grid, gid) if gid else None
+    row = session.execute(select(Grid.id, Grid.name, Grid.community_id, Grid.lat, Grid.lon)
+                          .join(Member, Member.grid_id == Grid.id)
+                          .where(Member.id == actor.member_id)).first()
+    return OwnGrid(*row) if row else None
 
 
 def locate(
@@ -94,16 +106,19 @@ def locate(
     if point is not None and not inside_district(session, *point):
         raise Invalid({_LOCATION: "leads.outside_district"})
     if grid_id is not None:
-        grid = session.get(Grid, grid_id)
+        row = session.execute(select(Grid.id, Grid.name, Grid.community_id, Grid.lat, Grid.lon)
+                              .where(Grid.id == grid_id)).first()
+        grid = OwnGrid(*row) if row else None
         if grid is None or (community_id is not None and grid.community_id != community_id):
             raise Invalid({_LOCATION: "leads.bad_grid"})
         plat, plon = point or (grid.lat, grid.lon)
         return Place(grid.community_id, grid.id, plat, plon)
     if community_id is not None:
-        community = session.get(Community, community_id)
-        if community is None:
+        centre = session.execute(select(Community.lat, Community.lon)
+                                 .where(Community.id == community_id)).first()
+        if centre is None:
             raise Invalid({_LOCATION: "leads.bad_community"})
-        plat, plon = point or (community.lat, community.lon)
+        plat, plon = point or (centre[0], centre[1])
         grid = grid_at(session, plat, plon) if point else None
         gid = grid.id if grid is not None and grid.community_id == community_id else None
         return Place(community_id, gid, plat, plon)

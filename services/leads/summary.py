@@ -41,9 +41,12 @@ def summary(session: Session, *, actor: Actor, now: datetime | None = None) -> S
     require(actor, Perm.VIEW_LEADS)
     now = now or clock.now()
     scope = visible(session, actor)
-    urgent = [scope, Lead.urgency.in_(URGENT), Lead.status.in_(UNACCEPTED_STATUSES + ("new",))]
-    waiting, newest = session.execute(
-        select(func.count(), func.coalesce(func.max(Lead.id), 0)).where(*urgent)).one()
+    waiting, newest = 0, 0
+    if actor.can(Perm.SUPERVISE_LEADS):  # the badge is for supervisors only
+        urgent = [scope, Lead.status.in_(UNACCEPTED_STATUSES + ("new",)),
+                  Lead.urgency.in_(URGENT)]
+        waiting, newest = session.execute(
+            select(func.count(), func.coalesce(func.max(Lead.id), 0)).where(*urgent)).one()
     mine = [scope, Lead.status.in_(OPEN_STATUSES)]
     if actor.role == Role.GRID_WORKER:
         mine.append(Lead.reporter_user_id == actor.user_id)

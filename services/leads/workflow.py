@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Lead, LeadEvent, Officer, Station, Task
+from db.models import Lead, LeadEvent, Officer, Task
 from services import audit, clock
 from services.actor import Actor, Perm
 from services.concurrency import last_change, update_versioned
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from services.leads.common import LEVELS, NOTE_MAX, STATUSES, LeadView, load_visible, view_of
-from services.leads.dispatch import choose, officer_user
+from services.leads.dispatch import choose, duty_supervisor, officer_user, where_of
 from services.leads.rules import deadline_minutes
 from services.leadstate import DONE_STATUSES, UNACCEPTED_STATUSES
 from services.text import clean_text
@@ -86,13 +86,12 @@ def _escalation(session: Session, lead: Lead, now: datetime) -> dict[str, Any]:
     """One level up: the community's officer, then the station's duty supervisor, then all."""
     level = LEVELS[min(LEVELS.index(lead.level) + 1, len(LEVELS) - 1)]
     values: dict[str, Any] = {"level": level}
-    community = session.get(Community, lead.community_id)
+    community = where_of(session, lead.community_id)
     if level == "community" and community is not None and community.officer_id is not None:
         values.update(assigned_officer_id=community.officer_id,
                       assigned_user_id=officer_user(session, community.officer_id))
     elif level == "station" and community is not None:
-        station = session.get(Station, community.station_id)
-        values["assigned_user_id"] = station.duty_supervisor_id if station else None
+        values["assigned_user_id"] = duty_supervisor(session, community.station_id)
     elif level == "district":
         values["assigned_user_id"] = None
     return values
@@ -125,7 +124,7 @@ def _escalate(s: Session, a: Actor, lead: Lead, note: str, now: datetime, x: dic
 
 def _return(s: Session, a: Actor, lead: Lead, note: str, now: datetime, x: dict) -> dict:
     community_id = x.get("community_id") or lead.community_id
-    if s.get(Community, community_id) is None:
+    if where_of(s, community_id) is None:
         raise Invalid({"community_id": "leads.bad_community"})
     who = choose(s, community_id, exclude={i for i in (a.officer_id,
                                                        lead.assigned_officer_id) if i})

@@ -503,8 +503,10 @@ def upgrade() -> None:
         batch_op.create_index('ix_lead_created', ['created_at'], unique=False)
         batch_op.create_index('ix_lead_officer_status', ['assigned_officer_id', 'status'], unique=False)
         batch_op.create_index('ix_lead_reporter', ['reporter_user_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_lead_reporter_status', ['reporter_user_id', 'status'], unique=False)
         batch_op.create_index('ix_lead_status_created', ['status', 'created_at'], unique=False)
         batch_op.create_index('ix_lead_status_due', ['status', 'resolve_due_at'], unique=False)
+        batch_op.create_index('ix_lead_status_urgency', ['status', 'urgency', 'community_id'], unique=False)
         batch_op.create_index('ix_lead_user_status', ['assigned_user_id', 'status'], unique=False)
 
     op.create_table('dispute',
@@ -643,8 +645,10 @@ def downgrade() -> None:
     op.drop_table('dispute')
     with op.batch_alter_table('lead', schema=None) as batch_op:
         batch_op.drop_index('ix_lead_user_status')
+        batch_op.drop_index('ix_lead_status_urgency')
         batch_op.drop_index('ix_lead_status_due')
         batch_op.drop_index('ix_lead_status_created')
+        batch_op.drop_index('ix_lead_reporter_status')
         batch_op.drop_index('ix_lead_reporter')
         batch_op.drop_index('ix_lead_officer_status')
         batch_op.drop_index('ix_lead_created')
