@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import unicodedata
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,9 +25,16 @@ _PG_AUDIT_LOCK = 7_411_001  # advisory lock id: one writer at a time extends the
 _log = logging.getLogger(__name__)
 
 
+def _plain(value: str, limit: int) -> str:
+    """Names and ids in the trail: control characters shown as U+FFFD, cut to the column."""
+    return "".join("\ufffd" if unicodedata.category(ch) == "Cc" else ch for ch in value)[:limit]
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")  # PostgreSQL refuses NUL, even inside JSON
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -70,10 +78,10 @@ def record(
     entry = AuditLog(
         at=utcnow(),
         actor_user_id=(actor.user_id or None) if actor else None,
-        actor_name=(actor.username if actor else (actor_name or ""))[:64],
+        actor_name=_plain(actor.username if actor else (actor_name or ""), 64),
         action=action,
-        entity=entity,
-        entity_id=str(entity_id)[:32],
+        entity=_plain(entity, 32),
+        entity_id=_plain(str(entity_id), 32),
         before=_jsonable(mask_mapping(before)),
         after=_jsonable(mask_mapping(after)),
         prev_hash=prev,
