@@ -1,0 +1,87 @@
+"""Import members or social units from CSV or Excel: map columns, preview, then import."""
+
+import streamlit as st
+
+from services import roster
+from services.actor import Perm
+from services.errors import Invalid, ServiceError
+from ui import guard
+from ui.bridge import db_session
+from ui.i18n import t
+from ui.roster_common import import_aliases
+from ui.roster_import import (
+    bad_rows_frame,
+    counts,
+    load_file,
+    mapping_widgets,
+    run,
+    template_buttons,
+)
+from ui.roster_views import community_label
+from ui.widgets import show_error
+
+actor = guard.require(Perm.EDIT_ROSTER)
+st.title(t("page.roster_import"))
+st.caption(t("roster.imp.intro"))
+
+kind = st.segmented_control(t("roster.imp.kind"), ["members", "units"], key="imp_kind",
+                            default="members", format_func=lambda k: t(f"roster.imp.kind_{k}"))
+kind = kind or "members"
+template_buttons(kind)
+
+with db_session() as s:
+    choices = roster.community_names(s, actor=actor)
+names: dict[int | None, str] = {None: t("roster.imp.community_from_file")}
+names.update({cid: community_label(n, en) for cid, n, en in choices})
+default = 1 if len(choices) == 1 else 0
+community = st.selectbox(t("roster.imp.community"), list(names), format_func=lambda i: names[i],
+                         key="imp_community", index=default, help=t("roster.imp.community_help"))
+
+done = st.session_state.pop("imp_summary", None)
+if done is not None:
+    st.success(t("roster.imp.finished"))
+    counts(done)
+    if done.refused:
+        st.dataframe(bad_rows_frame(list(done.refused)), hide_index=True, key="imp_refused")
+
+loaded = load_file()
+if loaded is None:
+    st.stop()
+table, ident = loaded
+st.caption(t("roster.imp.file_rows", rows=len(table.rows), columns=len(table.headers)))
+errors = st.session_state.pop("imp_map_errors", {})
+mapping = mapping_widgets(kind, table, errors)
+signature = (ident, kind, tuple(sorted(mapping.items(), key=lambda kv: kv[0])), community)
+
+if st.button(t("roster.imp.check"), key="imp_check", type="primary"):
+    try:
+        with db_session() as s:
+            plan = roster.preview_import(s, actor=actor, kind=kind, table=table,
+                                         mapping=mapping, default_community=community,
+                                         aliases=import_aliases())
+    except Invalid as exc:
+        st.session_state["imp_map_errors"] = dict(exc.fields)
+        st.rerun()
+    except ServiceError as exc:
+        show_error(exc)
+    else:
+        st.session_state["imp_plan"] = (signature, plan)
+
+saved = st.session_state.get("imp_plan")
+if not saved or saved[0] != signature:
+    st.stop()  # the file, the kind, the mapping or the community changed: check again
+plan = saved[1]
+counts(plan)
+if plan.bad:
+    st.warning(t("roster.imp.has_bad", bad=len(plan.bad), good=len(plan.rows) - len(plan.bad)))
+    st.dataframe(bad_rows_frame(plan.bad), hide_index=True, key="imp_bad_rows")
+    take = st.checkbox(t("roster.imp.valid_only", n=len(plan.rows) - len(plan.bad)),
+                       key="imp_valid_only")
+    if st.button(t("roster.imp.commit_valid"), key="imp_commit_valid", disabled=not take):
+        if run(actor, kind, table, mapping, community, valid_only=True):
+            st.rerun()
+elif plan.count("add") + plan.count("update") == 0:
+    st.info(t("roster.imp.nothing_to_do"))
+elif st.button(t("roster.imp.commit", n=len(plan.rows)), key="imp_commit", type="primary"):
+    if run(actor, kind, table, mapping, community, valid_only=False):
+        st.rerun()

@@ -1,0 +1,137 @@
+"""Roster files: read CSV or .xlsx, recognise Chinese or English headers, write templates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+
+from services.errors import Invalid
+
+MAX_ROWS = 20_000
+MAX_BYTES = 10 * 1024 * 1024
+# Fields of each kind of import and the headers that name them (first: the template's).
+FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "members": {
+        "community": ("社区", "所属社区", "社区名称", "村社区", "community"),
+        "team": ("队伍", "所属队伍", "队伍名称", "队伍类型", "team", "teamname", "teamkind"),
+        "name": ("姓名", "名字", "name", "fullname"),
+        "phone": ("手机号码", "手机", "手机号", "电话", "联系电话", "电话号码", "phone", "mobile",
+                  "phonenumber", "telephone", "tel"),
+        "id_number": ("身份证号码", "身份证号", "公民身份号码", "身份证", "idnumber", "id",
+                      "idno", "residentid", "idcard"),
+        "grid": ("网格", "所属网格", "网格名称", "网格编号", "grid", "gridcode", "gridname"),
+        "skills": ("技能", "特长", "技能特长", "skills", "skill"),
+    },
+    "units": {
+        "community": ("社区", "所属社区", "社区名称", "村社区", "community"),
+        "name": ("单位名称", "名称", "单位", "name", "unit", "unitname"),
+        "kind": ("单位类型", "类型", "kind", "type", "unitkind"),
+        "contact_name": ("联系人", "contact", "contactname"),
+        "contact_phone": ("联系电话", "电话", "手机", "contactphone", "phone"),
+        "services": ("提供服务", "服务", "服务内容", "服务项目", "services", "service"),
+    },
+}
+REQUIRED = {"members": ("team", "name", "phone"), "units": ("name", "kind")}
+ENGLISH_HEADERS = {
+    "community": "community", "team": "team", "name": "name", "phone": "phone",
+    "id_number": "id number", "grid": "grid", "skills": "skills", "kind": "kind",
+    "contact_name": "contact name", "contact_phone": "contact phone", "services": "services",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's header row and its data rows, every cell as text. Line 1 is the header."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel turns long digit strings typed as numbers into floats
+    return str(value).strip()
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Invalid({"file": "roster.imp.encoding"})
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    """The first sheet of an .xlsx or a CSV (UTF-8 or GBK, comma, semicolon or tab)."""
+    if len(data) > MAX_BYTES:
+        raise Invalid({"file": "roster.imp.too_big"}, max=MAX_BYTES // (1024 * 1024))
+    if filename.lower().endswith(".xlsx"):
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+            raw = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
+            raise Invalid({"file": "roster.imp.unreadable"}) from None
+    elif filename.lower().endswith((".csv", ".txt")):
+        text = _decode(data)
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel  # type: ignore[assignment]
+        raw = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    else:
+        raise Invalid({"file": "roster.imp.file_type"})
+    raw = [r for r in raw if any(r)]
+    if not raw:
+        raise Invalid({"file": "roster.imp.empty"})
+    if len(raw) - 1 > MAX_ROWS:
+        raise Invalid({"file": "roster.imp.too_many_rows"}, max=MAX_ROWS)
+    width = len(raw[0])
+    rows = tuple(tuple((r + [""] * width)[:width]) for r in raw[1:])
+    return Table(headers=tuple(raw[0]), rows=rows)
+
+
+def _normal(header: str) -> str:
+    text = re.sub(r"[（(].*?[）)]", "", header)  # "手机号码（必填）" -> "手机号码"
+    return re.sub(r"[\s_*:：\-]", "", text).lower()
+
+
+def guess_mapping(kind: str, headers: tuple[str, ...]) -> dict[str, int | None]:
+    """Field -> column index, from the headers' names in Chinese or English (None: absent)."""
+    normal = [_normal(h) for h in headers]
+    out: dict[str, int | None] = {}
+    taken: set[int] = set()
+    for field, names in FIELDS[kind].items():
+        out[field] = next((normal.index(n) for n in names
+                           if n in normal and normal.index(n) not in taken), None)
+        if out[field] is not None:
+            taken.add(out[field])  # type: ignore[arg-type]
+    return out
+
+
+def template(kind: str, *, lang: str = "zh", fmt: str = "xlsx") -> bytes:
+    """An empty file with the headers the importer recognises (required fields marked *)."""
+    if kind not in FIELDS or fmt not in {"csv", "xlsx"}:
+        raise Invalid({"kind": "roster.v.choice"})
+    heads = [(names[0] if lang == "zh" else ENGLISH_HEADERS[field])
+             + ("*" if field in REQUIRED[kind] else "")
+             for field, names in FIELDS[kind].items()]
+    if fmt == "csv":
+        return (",".join(heads) + "\r\n").encode("utf-8-sig")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "members" if kind == "members" else "units"
+    ws.append(heads)
+    for i in range(len(heads)):  # text columns: Excel must not turn ID numbers into 1.1E+17
+        ws.column_dimensions[get_column_letter(i + 1)].number_format = "@"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

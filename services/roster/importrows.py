@@ -1,0 +1,155 @@
+"""Import rows checked one by one against what is on file: add, update, same, or bad (why)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Community, Grid, Member, SocialUnit, Team
+from services.actor import Actor
+from services.roster import checks
+from services.roster.common import SKILLS, TEAM_KINDS, UNIT_KINDS
+from services.scope import community_filter
+
+Aliases = dict[str, dict[str, str]]  # "skill" | "team_kind" | "unit_kind" -> {label: code}
+_SPLIT = re.compile(r"[,，、;；/|\n]+")
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class RowResult:
+    line: int  # the line in the file (the header is line 1)
+    name: str
+    action: str  # add | update | same | bad
+    problems: tuple[tuple[str, str], ...] = ()  # (field, translation key)
+    params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Op:
+    """What one good row does: a new record, or changes to `record` (empty: nothing)."""
+
+    result: RowResult
+    values: dict[str, Any]
+    record: Any = None
+
+
+def split(cell: str) -> list[str]:
+    return [p.strip() for p in _SPLIT.split(cell or "") if p.strip()]
+
+
+def _code(aliases: Aliases, kind: str, text: str, codes: tuple[str, ...]) -> str | None:
+    low = text.strip().lower()
+    return low if low in codes else aliases.get(kind, {}).get(low)
+
+
+@dataclass
+class Context:
+    """Everything rows are matched against, read once for the whole file."""
+
+    actor: Actor
+    aliases: Aliases
+    default_community: int | None
+    communities: dict[str, int] = field(default_factory=dict)
+    teams: dict[int, list[Team]] = field(default_factory=lambda: defaultdict(list))
+    grids: dict[tuple[int, str], int] = field(default_factory=dict)
+    by_id_number: dict[str, Member] = field(default_factory=dict)
+    by_phone: dict[tuple[int, str], Member] = field(default_factory=dict)
+    team_community: dict[int, int] = field(default_factory=dict)
+    units: dict[tuple[int, str], SocialUnit] = field(default_factory=dict)
+
+
+def load_context(session: Session, actor: Actor, aliases: Aliases,
+                 default_community: int | None) -> Context:
+    ctx = Context(actor, aliases, default_community)
+    where = community_filter(actor, Community.id)
+    for cid, name, name_en in session.execute(select(Community.id, Community.name,
+                                                     Community.name_en).where(where)):
+        ctx.communities[name.lower()] = cid
+        if name_en:
+            ctx.communities.setdefault(name_en.lower(), cid)
+    ids = set(ctx.communities.values())
+    for team in session.scalars(select(Team).where(community_filter(actor, Team.community_id))
+                                .order_by(Team.active.desc(), Team.id)):
+        ctx.teams[team.community_id].append(team)
+        ctx.team_community[team.id] = team.community_id
+    for gid, cid, code, name in session.execute(select(Grid.id, Grid.community_id, Grid.code,
+                                                       Grid.name)
+                                                .where(Grid.community_id.in_(sorted(ids)))):
+        ctx.grids.setdefault((cid, code.lower()), gid)
+        ctx.grids.setdefault((cid, name.lower()), gid)
+    return ctx
+
+
+def load_members(session: Session, ctx: Context, numbers: set[str], phones: set[str]) -> None:
+    """Members the file may name: by ID number (anywhere), by phone (in scope)."""
+    for chunk in _chunks(sorted(numbers)):
+        for m in session.scalars(select(Member).where(Member.id_number.in_(chunk))):
+            ctx.by_id_number[m.id_number or ""] = m
+    for chunk in _chunks(sorted(phones)):
+        rows = session.execute(select(Member, Team.community_id)
+                               .join(Team, Team.id == Member.team_id)
+                               .where(Member.phone.in_(chunk),
+                                      community_filter(ctx.actor, Team.community_id))
+                               .order_by(Member.id.desc()))
+        for m, cid in rows:
+            ctx.by_phone[(cid, m.phone)] = m  # the oldest wins: ordered newest first
+
+
+def load_units(session: Session, ctx: Context) -> None:
+    for u in session.scalars(select(SocialUnit).where(
+            community_filter(ctx.actor, SocialUnit.community_id))):
+        ctx.units[(u.community_id, u.name.lower())] = u
+
+
+def _chunks(values: list[str]) -> list[list[str]]:
+    return [values[i:i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+def community_of(ctx: Context, cell: str, problems: checks.Problems) -> int | None:
+    if not cell:
+        if ctx.default_community is None:
+            problems.fields["community"] = "roster.v.required"
+        return ctx.default_community
+    cid = ctx.communities.get(cell.strip().lower())
+    if cid is None:
+        problems.fields["community"] = "roster.imp.no_community"
+    return cid
+
+
+def team_of(ctx: Context, cid: int, cell: str, problems: checks.Problems) -> Team | None:
+    """A team of the community by name, else the one active team of the kind named."""
+    teams = ctx.teams.get(cid, [])
+    low = cell.strip().lower()
+    named = [t for t in teams if t.name.lower() == low]
+    if named:
+        return named[0]
+    kind = _code(ctx.aliases, "team_kind", cell, TEAM_KINDS)
+    of_kind = [t for t in teams if t.kind == kind and t.active]
+    if len(of_kind) == 1:
+        return of_kind[0]
+    problems.fields["team"] = "roster.imp.team_ambiguous" if of_kind else "roster.imp.no_team"
+    return None
+
+
+def skills_of(ctx: Context, cell: str, problems: checks.Problems) -> list[str] | None:
+    codes = [_code(ctx.aliases, "skill", part, SKILLS) for part in split(cell)]
+    if any(c is None for c in codes):
+        problems.fields["skills"] = "roster.v.skill"
+        return None
+    return [s for s in SKILLS if s in codes]
+
+
+def unit_kind_of(ctx: Context, cell: str, problems: checks.Problems) -> str | None:
+    if not cell.strip():
+        problems.fields["kind"] = "roster.v.required"
+        return None
+    kind = _code(ctx.aliases, "unit_kind", cell, UNIT_KINDS)
+    if kind is None:
+        problems.fields["kind"] = "roster.v.choice"
+    return kind

@@ -1,0 +1,51 @@
+"""Showing one phone or ID number in full: a deliberate, permitted and audited act."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from db.models import Community, Member, Officer, SocialUnit, Team
+from services import audit
+from services.actor import Actor, Perm, Role, refuse, require
+from services.errors import NotFound
+from services.roster.common import may_see_personal
+from services.scope import check_community
+
+REVEALABLE = {"member": ("phone", "id_number"), "social_unit": ("contact_phone",),
+              "officer": ("phone",)}
+
+
+def _community_officer(session: Session, entity: str, record_id: int) -> tuple[object, int | None,
+                                                                             int | None]:
+    """(record, its community id, that community's officer id)."""
+    if entity == "member":
+        member = session.get(Member, record_id)
+        team = session.get(Team, member.team_id) if member else None
+        cid = team.community_id if team else None
+        row: object = member
+    elif entity == "social_unit":
+        unit = session.get(SocialUnit, record_id)
+        cid, row = (unit.community_id if unit else None), unit
+    else:  # an officer's own phone: admins and the officer themself
+        officer = session.get(Officer, record_id)
+        return officer, None, officer.id if officer else None
+    community = session.get(Community, cid) if cid is not None else None
+    return row, cid, community.officer_id if community else None
+
+
+def reveal(session: Session, *, actor: Actor, entity: str, record_id: int, field: str) -> str:
+    """The field in full, for admins and the community's own officer; audited (who, when,
+    which record and field). Others are refused, and the refusal is audited too."""
+    require(actor, Perm.REVEAL_PERSONAL)
+    if field not in REVEALABLE.get(entity, ()):
+        raise NotFound()
+    row, community_id, officer_id = _community_officer(session, entity, record_id)
+    if row is None:
+        raise NotFound()
+    if entity != "officer":
+        check_community(actor, community_id)
+    if not may_see_personal(actor, officer_id) and actor.role != Role.ADMIN:
+        refuse(actor, Perm.REVEAL_PERSONAL, f"{entity}:{record_id}")
+    audit.record(session, actor=actor, action="roster.reveal", entity=entity,
+                 entity_id=record_id, after={"field": field})
+    return str(getattr(row, field) or "")

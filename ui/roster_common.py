@@ -1,0 +1,26 @@
+"""Roster pieces shared by the roster pages: labels, import aliases, row errors, reveal."""
+
+from __future__ import annotations
+
+from services.roster import SKILLS, TEAM_KINDS, UNIT_KINDS
+from ui.i18n import LANGUAGES, translate
+
+ALIAS_PREFIXES = {"skill": ("roster.skill", SKILLS), "team_kind": ("roster.kind", TEAM_KINDS),
+                  "unit_kind": ("roster.unit_kind", UNIT_KINDS)}
+
+
+def import_aliases() -> dict[str, dict[str, str]]:
+    """What people write in files for skills and kinds, in both languages -> the code."""
+    out: dict[str, dict[str, str]] = {}
+    for name, (prefix, codes) in ALIAS_PREFIXES.items():
+        out[name] = {translate(lang, f"{prefix}.{code}").lower(): code
+                     for lang in LANGUAGES for code in codes}
+    return out
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=")
+
+
+def md_escape(text: str) -> str:
+    """User text inside a markdown message (st.success, st.error): shown as typed."""
+    return "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in text)
