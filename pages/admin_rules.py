@@ -63,11 +63,11 @@ edited = st.data_editor(
     })
 if st.button(t("leads.deadlines_save"), key="deadlines_save", type="primary"):
     try:
-        rows = [leads.DeadlineRow(str(r.category), str(r.urgency), int(r.accept_minutes),
-                                  int(r.resolve_minutes))
-                for r in edited.dropna().itertuples()]
+        table = [leads.DeadlineRow(str(r.category), str(r.urgency), int(r.accept_minutes),
+                                   int(r.resolve_minutes))
+                 for r in edited.dropna().itertuples()]
         with db_session(write=True) as s:
-            leads.save_deadlines(s, actor=actor, rows=rows)
+            leads.save_deadlines(s, actor=actor, rows=table)
     except (ServiceError, ValueError) as exc:
         if isinstance(exc, ServiceError):
             lead_error(exc)

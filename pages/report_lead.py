@@ -64,7 +64,7 @@ if pending:
         args = submit_args()
         try:
             with db_session(write=True) as s:
-                leads.add_to_lead(s, actor=actor, lead_id=choice,
+                leads.add_to_lead(s, actor=actor, lead_id=int(choice),
                                   description=args["description"], photos=args["photos"])
         except ServiceError as exc:
             lead_error(exc)

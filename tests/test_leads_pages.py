@@ -102,3 +102,15 @@ def test_admin_saves_rules_others_are_refused(env: AppEnv) -> None:
     at = sign_in(new_app(PAGE["admin_rules"]), users["officer1"], f.PASSWORD)  # direct URL
     assert not at.exception and "没有权限" in texts(at)
     assert not [b for b in at.button if b.key == "rules_save"]
+
+
+def test_inbox_filters_survive_a_visit_to_another_page(env: AppEnv) -> None:
+    users = _world(env)
+    at = _open(users["officer1"], "leads")
+    at.toggle(key="leads_f_overdue").set_value(True)
+    at.multiselect(key="leads_f_category").set_value(["fire"]).run()
+    at.switch_page(str(ROOT / "pages" / "home.py")).run()
+    at.switch_page(PAGE["leads"]).run()
+    assert not at.exception
+    assert at.toggle(key="leads_f_overdue").value is True
+    assert at.multiselect(key="leads_f_category").value == ["fire"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from services import leads
@@ -15,22 +17,24 @@ MAIN = ("accept", "start", "resolve", "verify", "close")
 NOTE_OPTIONAL = ("accept", "start", "verify", "close", "reassign", "duplicate")
 
 
-def _extras(actor: Actor, detail: leads.LeadDetail, action: str) -> dict[str, object]:
+def _extras(actor: Actor, detail: leads.LeadDetail, action: str) -> dict[str, Any]:
     """The extra field a step needs: where to return it, to whom, a duplicate of what."""
     lead_id = detail.lead.id
     if action == "reassign":
         with db_session() as s:
-            officers = dict(leads.officer_choices(s, actor=actor, lead_id=lead_id))
-        pick = st.selectbox(t("leads.to_officer"), list(officers), format_func=officers.get,
+            officers: dict[int, str] = dict(leads.officer_choices(s, actor=actor, lead_id=lead_id))
+        pick = st.selectbox(t("leads.to_officer"), list(officers),
+                            format_func=lambda o: officers[o],
                             key=f"lead_officer_{lead_id}")
         return {"officer_id": pick}
     if action == "return":
         with db_session() as s:
             communities = dict(leads.place_choices(s, actor=actor).communities)
-        pick = st.selectbox(t("leads.to_community"), [None, *communities], key=f"lead_to_{lead_id}",
-                            format_func=lambda c: t("leads.same_community") if c is None
-                            else communities[c])
-        return {"community_id": pick}
+        where = st.selectbox(t("leads.to_community"), [None, *communities],
+                             key=f"lead_to_{lead_id}",
+                             format_func=lambda c: t("leads.same_community") if c is None
+                             else communities[c])
+        return {"community_id": where}
     if action == "duplicate":
         target = st.number_input(t("leads.duplicate_of"), min_value=1, step=1, value=None,
                                  key=f"lead_dup_{lead_id}")
@@ -39,7 +43,7 @@ def _extras(actor: Actor, detail: leads.LeadDetail, action: str) -> dict[str, ob
 
 
 def _do(actor: Actor, detail: leads.LeadDetail, action: str, shown: int, note: str,
-        extra: dict[str, object]) -> None:
+        extra: dict[str, Any]) -> None:
     try:
         with db_session(write=True) as s:
             view = leads.act(s, actor=actor, lead_id=detail.lead.id, action=action,

@@ -30,7 +30,7 @@ def place_inputs(actor: Actor) -> None:
         st.caption(t("leads.own_grid", grid=choices.own_grid[1]))
     elif mode == "list":
         names = dict(choices.communities)
-        cid = st.selectbox(t("leads.f_community"), list(names), format_func=names.get,
+        cid = st.selectbox(t("leads.f_community"), list(names), format_func=lambda c: names[c],
                            key="lead_form_community", index=None,
                            placeholder=t("leads.choose"))
         if cid is not None:

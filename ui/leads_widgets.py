@@ -73,16 +73,17 @@ def inbox_filters(actor: Actor) -> leads.InboxFilters:
         urgencies = _multi(row[2], "urgency", t("leads.f_urgency"), list(leads.URGENCIES),
                            lambda v: label("leads.urgency", v))
         row = st.columns(3)
-        cids = _multi(row[0], "community", t("leads.f_community"), list(cnames), cnames.get)
-        oids = _multi(row[1], "officer", t("leads.f_officer"), list(onames), onames.get)
+        cids = _multi(row[0], "community", t("leads.f_community"), list(cnames),
+                      lambda c: cnames[c])
+        oids = _multi(row[1], "officer", t("leads.f_officer"), list(onames), lambda o: onames[o])
         sort = row[2].selectbox(t("leads.f_sort"), list(leads.inbox_sorts()),
                                 format_func=lambda v: t(f"leads.sort_{v}"),
                                 key=_kept("sort", "deadline"))
         _keep("sort")
-        row = st.columns(2)
-        date_from = row[0].date_input(t("leads.f_from"), key=_kept("from", None), value=None)
+        days = st.columns(2)
+        date_from = days[0].date_input(t("leads.f_from"), key=_kept("from", None), value=None)
         _keep("from")
-        date_to = row[1].date_input(t("leads.f_to"), key=_kept("to", None), value=None)
+        date_to = days[1].date_input(t("leads.f_to"), key=_kept("to", None), value=None)
         _keep("to")
     return leads.InboxFilters(
         mine=bool(mine), open_only=show != "all", statuses=statuses, categories=categories,
@@ -142,7 +143,7 @@ def maybe_escalate() -> None:
     try:
         state["at"] = time.monotonic()
         with db_session(write=True) as s:
-            leads.escalate_overdue(s)
+            leads.escalate_overdue(s, limit=50)  # small batches keep the refresh quick
     finally:
         state["lock"].release()
 

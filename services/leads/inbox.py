@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select, true
+from sqlalchemy import ColumnElement, case, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Community, Lead, LeadEvent, Officer, User
@@ -114,7 +114,7 @@ def count_capped(session: Session, where: list[ColumnElement[bool]]) -> tuple[in
     return min(n, COUNT_CAP), n > COUNT_CAP
 
 
-def rows_query(where: list[ColumnElement[bool]], now: datetime) -> Select[Any]:
+def rows_query(where: list[ColumnElement[bool]], now: datetime) -> Any:
     assignee = aliased(User)
     return (
         select(Lead.id, Lead.created_at, Lead.category, Lead.urgency, Lead.status,
@@ -140,9 +140,15 @@ def inbox(session: Session, *, actor: Actor, filters: InboxFilters, page: int = 
     rows = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all()
     replies = latest_replies(session, [r[0] for r in rows])
     return InboxPage(
-        rows=tuple(InboxRow(*r[:9], bool(r[9]), replies.get(r[0], "")) for r in rows),
+        rows=tuple(_row(r, replies) for r in rows),
         total=total, capped=capped, page=page, pages=pages,
     )
+
+
+def _row(r: Any, replies: dict[int, str]) -> InboxRow:
+    return InboxRow(id=r[0], created_at=r[1], category=r[2], urgency=r[3], status=r[4],
+                    community=r[5], assignee=r[6], accept_due_at=r[7], resolve_due_at=r[8],
+                    overdue=bool(r[9]), reply=replies.get(r[0], ""))
 
 
 def latest_replies(session: Session, lead_ids: list[int]) -> dict[int, str]:

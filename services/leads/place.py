@@ -108,11 +108,11 @@ def locate(
     if grid_id is not None:
         row = session.execute(select(Grid.id, Grid.name, Grid.community_id, Grid.lat, Grid.lon)
                               .where(Grid.id == grid_id)).first()
-        grid = OwnGrid(*row) if row else None
-        if grid is None or (community_id is not None and grid.community_id != community_id):
+        chosen = OwnGrid(*row) if row else None
+        if chosen is None or (community_id is not None and chosen.community_id != community_id):
             raise Invalid({_LOCATION: "leads.bad_grid"})
-        plat, plon = point or (grid.lat, grid.lon)
-        return Place(grid.community_id, grid.id, plat, plon)
+        plat, plon = point or (chosen.lat, chosen.lon)
+        return Place(chosen.community_id, chosen.id, plat, plon)
     if community_id is not None:
         centre = session.execute(select(Community.lat, Community.lon)
                                  .where(Community.id == community_id)).first()
