@@ -23,9 +23,11 @@ cols[2].metric(t("roster.m_members"), sum(r.members for r in rows))
 cols[3].metric(t("roster.m_grids_uncovered"), sum(r.grids - r.grids_covered for r in rows))
 cols[4].metric(t("roster.m_no_officer"), sum(r.gaps.no_officer for r in rows))
 
-shown = with_gaps if gaps_only else rows
+shown = sorted(with_gaps if gaps_only else rows, key=lambda r: -r.gaps.count)  # gaps first
 picked = st.dataframe(district_frame(shown), hide_index=True, key="roster_table",
-                      on_select="rerun", selection_mode="single-row")
+                      on_select="rerun", selection_mode="single-row",
+                      column_config={t("roster.col_gap_detail"): st.column_config.TextColumn(
+                          width="large")})
 st.caption(t("roster.pick_hint"))
 chosen = picked.selection.rows if picked is not None else []
 if chosen:

@@ -83,6 +83,19 @@ def test_two_officers_bulk_editing_one_team_one_success_one_conflict_naming_rows
                                    {**fresh["张三"], "skills": ["driving"]}])
 
 
+def test_a_member_moved_to_another_team_meanwhile_is_a_conflict(session: Session) -> None:
+    w = build(session)
+    shown = _shown(session, w)
+    li = w.members[1]
+    roster.save_member(session, actor=w.officer_b, member_id=li.id, shown_version=li.version,
+                       values={"name": "李四", "team_id": w.patrol.id, "skills": ["first_aid"],
+                               "grid_id": li.grid_id, "availability": li.availability})
+    with pytest.raises(Conflict) as caught:
+        roster.save_team_members(session, actor=w.officer, team_id=w.response.id,
+                                 rows=[{**shown["李四"], "active": False}])
+    assert caught.value.params["names"] == "李四"
+
+
 def test_rows_of_another_team_and_scope(session: Session) -> None:
     w = build(session)
     zhao = w.members[3]  # of the patrol

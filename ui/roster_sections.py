@@ -43,8 +43,8 @@ def members(actor: Actor, view: roster.CommunityRoster) -> None:
     team_id = st.selectbox(t("roster.f_team"), list(names), format_func=lambda i: names[i],
                            key="community_team", on_change=_follow_team)
     team = next(x for x in teams if x.id == team_id)
-    st.metric(t("roster.team_count", team=team.name), team.active_members,
-              delta=t("roster.min_size_delta", n=team.min_size), delta_color="off")
+    st.metric(t("roster.team_count", team=team.name), team.active_members)
+    st.caption(t("roster.min_size_delta", n=team.min_size))
     if team.short:
         st.warning(t("roster.team_short", n=team.min_size - team.active_members))
     bulk_editor(actor, view, team)

@@ -87,12 +87,12 @@ def save_team_members(session: Session, *, actor: Actor, team_id: int,
     if len(rows) > MAX_ROWS:
         raise Invalid({"rows": "roster.v.too_many"}, max=MAX_ROWS)
     ids = [int(r["member_id"]) for r in rows if r.get("member_id")]
-    current = {m.id: m for m in session.scalars(
-        select(Member).where(Member.id.in_(ids), Member.team_id == team.id))}
-    stale = [current[i].name for r in rows if (i := int(r.get("member_id") or 0)) in current
-             and int(r.get("version") or 0) != current[i].version]
+    found = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(ids)))}
+    stale = [found[i].name for r in rows if (i := int(r.get("member_id") or 0)) in found
+             and int(r.get("version") or 0) != found[i].version]  # moved elsewhere too
     if stale:
         raise Conflict("roster.bulk_conflict", names="、".join(stale))
+    current = {i: m for i, m in found.items() if m.team_id == team.id}
     checked = _check_rows(session, team.id, team.community_id, rows, current)
     added = updated = 0
     for (member, clean), row in zip(checked, rows, strict=True):
