@@ -21,10 +21,14 @@ CHART = '[data-testid="stDeckGlJsonChart"]'
 DOCS_SHOT = ROOT / "docs" / "map.png"
 
 
-def local_only(requests: list[str], base: str) -> list[str]:
-    """The requests that went anywhere but the app itself (data: and blob: stay local)."""
-    return [u for u in requests
-            if not (u.startswith(base + "/") or u == base or u.startswith(("data:", "blob:")))]
+def outside(requests: list[str], base: str) -> str:
+    """What went anywhere but the app itself (data: and blob: stay local), as a message."""
+    urls = sorted({u for u in requests if not (
+        u.startswith(base + "/") or u == base or u.startswith(("data:", "blob:")))})
+    hint = (" (a ':material/...:' page_icon in st.set_page_config makes the browser fetch the"
+            " favicon from fonts.gstatic.com: use an emoji or a local image)"
+            if any("materialsymbols" in u for u in urls) else "")
+    return f"requests left the app: {urls}{hint}" if urls else ""
 
 
 def open_map(page: Any, base: str, timeout: float = 30_000) -> None:
@@ -139,8 +143,7 @@ def test_map_draws_offline_and_layers_switch(browser, server, tmp_path: Path) ->
         shutil.copyfile(shot, DOCS_SHOT)
     use_language(page, "中文")
     context.close()
-    outside = local_only(requests, server)
-    assert not outside, f"requests left the app: {sorted(set(outside))}"
+    assert not outside(requests, server), outside(requests, server)
 
 
 def test_a_lead_clicked_on_the_map_opens_its_page(browser, server, demo_dir) -> None:  # type: ignore[no-untyped-def]
@@ -160,7 +163,7 @@ def test_a_lead_clicked_on_the_map_opens_its_page(browser, server, demo_dir) -> 
     else:
         page.get_by_text("该页面尚未开放").wait_for()
     context.close()
-    assert not local_only(requests, server)
+    assert not outside(requests, server), outside(requests, server)
 
 
 def test_an_officer_sees_their_own_community(browser, server, demo_dir) -> None:  # type: ignore[no-untyped-def]
@@ -177,4 +180,4 @@ def test_an_officer_sees_their_own_community(browser, server, demo_dir) -> None:
     page.mouse.move(*_on_canvas(page, spec["initialViewState"], lon, lat))
     page.locator(".deck-tooltip").get_by_text("网格", exact=False).wait_for()
     context.close()
-    assert not local_only(requests, server)
+    assert not outside(requests, server), outside(requests, server)

@@ -238,3 +238,14 @@ def test_base_layers_have_compact_geometry(session: Session, world: World) -> No
     ring = base.communities["features"][0]["geometry"]["coordinates"][0]
     assert ring[0] == [106.47123, 29.47]
     assert base.district["features"][0]["properties"]["name"] == "大渡口区"
+
+
+def test_an_empty_scope_shows_an_empty_map(session: Session, world: World) -> None:
+    md.scatter(session, world.a, 5)
+    nobody = f.actor(session, f.user(session, "officer", scope_kind="communities"))
+    view = maps.map_view(session, actor=nobody, filters=MapFilters(), now=NOW,
+                         layers=frozenset(maps.LAYERS))
+    assert view.base.communities["features"] == [] and view.base.stations == []
+    assert view.leads is not None and view.leads.total == 0
+    assert view.measures is not None and view.measures.empty
+    assert view.coverage == {"type": "FeatureCollection", "features": []}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+from services.maps import MapView
 from tests.factories import square
 from ui.map_deck import bounds_of, fit_view
-from ui.maps import small_map
+from ui.map_legend import DIVERGING, NO_DATA, ZERO, diverging, sequential
+from ui.maps import MapOptions, build_map, small_map
 
 
 def _offline(spec: dict) -> None:
@@ -46,3 +48,96 @@ def test_fit_view_zooms_in_on_small_areas_and_out_on_large_ones() -> None:
     large = fit_view(bounds_of([square(29.48, 106.48, 0.1)]))  # type: ignore[arg-type]
     assert small.zoom > large.zoom + 4
     assert bounds_of([None, {}]) is None
+
+
+def _view(mode: str = "points") -> MapView:
+    from datetime import UTC, datetime
+
+    import pandas as pd
+
+    from services.maps.base import BaseLayers
+    from services.maps.leads import CellGrid, LeadLayer
+
+    a = {"type": "Feature", "geometry": square(29.48, 106.48),
+         "properties": {"id": 1, "name": "双林社区", "name_en": "Shuanglin", "kind": "community",
+                        "population": 4000}}
+    b = {"type": "Feature", "geometry": square(29.48, 106.49),  # shares an edge with a
+         "properties": {"id": 2, "name": "新山村", "name_en": "", "kind": "village",
+                        "population": 0}}
+    base = BaseLayers(district={"type": "FeatureCollection", "features": []},
+                      river={"type": "FeatureCollection", "features": []},
+                      communities={"type": "FeatureCollection", "features": [a, b]},
+                      stations=[], offices=[])
+    measures = pd.DataFrame({"community_id": [1, 2], "open_leads": [3, 0], "leads": [8, 0],
+                             "leads_per_1000": [2.0, float("nan")], "incidents": [12, 0],
+                             "incident_change": [20.0, float("nan")]})
+    points = pd.DataFrame([{
+        "id": 7, "lat": 29.48, "lon": 106.48, "category": "fraud", "urgency": "urgent",
+        "status": "dispatched", "created_at": datetime(2026, 3, 1, 4, 0, tzinfo=UTC),
+        "community": "双林社区", "address": "双林路 8 号", "contact": "138****5678", "open": True}])
+    cells = pd.DataFrame({"row": [10], "col": [20], "count": [5], "open": [2], "urgent": [1],
+                          "lat": [29.48], "lon": [106.48]})
+    leads = LeadLayer(1 if mode == "points" else 5000, mode, points if mode == "points" else
+                      points.iloc[0:0], cells if mode == "cells" else cells.iloc[0:0],
+                      CellGrid(300, 0.0027, 0.0031))
+    return MapView(base=base, measures=measures, leads=leads)
+
+
+def test_built_map_has_tooltips_strings_only_and_shared_borders_once() -> None:
+    deck, legends = build_map(_view(), MapOptions(layers=frozenset({"measure", "leads"})))
+    spec = json.loads(deck.to_json())
+    _offline(spec)
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    lead = layers["leads"]["data"][0]
+    assert set(lead) == {"id", "lat", "lon", "c", "tip"}  # no datetime objects travel
+    assert lead["tip"].startswith("线索 #7 · 诈骗 · 紧急 · 已派单")
+    assert "2026-03-01 12:00 · 双林社区" in lead["tip"] and "138****5678" in lead["tip"]
+    assert len(layers["communities_border"]["data"]) == 7  # 2 squares × 4 sides − 1 shared
+    tips = [f["properties"]["tip"] for f in layers["communities"]["data"]["features"]]
+    assert "双林社区（社区）· 人口 4,000" in tips[0] and "同比 +20.0%" in tips[0]
+    assert "同比 —" in tips[1]
+    assert [legend.title for legend in legends] == ["未结线索", "线索（按紧急程度）"]
+    assert spec["layers"][-1]["id"] == "leads"  # leads are drawn on top
+
+
+def test_cells_and_heatmap_and_english() -> None:
+    options = MapOptions(layers=frozenset({"leads"}), lang="en")
+    deck, legends = build_map(_view("cells"), options)
+    cells = {x["id"]: x for x in json.loads(deck.to_json())["layers"]}["lead_cells"]
+    assert cells["cellSize"] == 300 and cells["data"][0]["tip"].startswith("Cell of about 300 m: 5")
+    assert legends[0].title == "Leads per cell of about 300 m"
+    heat, legends = build_map(_view("cells"), MapOptions(layers=frozenset({"leads"}),
+                                                          lead_style="heatmap"))
+    layer = {x["id"]: x for x in json.loads(heat.to_json())["layers"]}["lead_heat"]
+    assert layer["data"] == [{"lat": 29.48135, "lon": 106.48155, "w": 5}]
+    assert legends[0].title == "线索密度"
+
+
+def test_measure_classes_and_change_colours() -> None:
+    colours, items = sequential([0, 1, 2, 3, 4, 10, 20, 40])
+    assert colours[0] == ZERO and colours[-1] != colours[1]
+    assert [label for _, label in items][0] == "0" and items[-1][1].endswith("40")
+    colours, items = diverging([-50.0, 0.0, 50.0, float("nan")], "zh")
+    assert colours[0] == DIVERGING[0] and colours[1] == DIVERGING[2]
+    assert colours[2] == DIVERGING[4] and colours[3] == NO_DATA
+    assert items[-1][1].startswith("无法比较")
+
+
+def test_an_empty_view_still_draws() -> None:
+    import pandas as pd
+
+    from services.maps.base import BaseLayers
+    from services.maps.leads import CELL_COLUMNS, POINT_COLUMNS, CellGrid, LeadLayer
+
+    empty = {"type": "FeatureCollection", "features": []}
+    view = MapView(base=BaseLayers(empty, empty, empty, [], []),
+                   measures=pd.DataFrame(columns=["community_id", "open_leads"]),
+                   leads=LeadLayer(0, "points", pd.DataFrame(columns=POINT_COLUMNS),
+                                   pd.DataFrame(columns=CELL_COLUMNS),
+                                   CellGrid(300, 0.0027, 0.0031)),
+                   coverage=empty, units=[], alerts=empty)
+    deck, _ = build_map(view, MapOptions(layers=frozenset({"measure", "leads", "coverage",
+                                                            "alerts", "posts"})))
+    spec = json.loads(deck.to_json())
+    _offline(spec)
+    assert {layer["id"] for layer in spec["layers"]} >= {"communities", "leads", "coverage"}

@@ -33,36 +33,58 @@ def _with(fc: FeatureCollection, extra: list[dict[str, Any]]) -> FeatureCollecti
         for feat, more in zip(fc["features"], extra, strict=True)]}
 
 
+def edges(fc: FeatureCollection) -> list[dict[str, list[float]]]:
+    """Every boundary segment once (a border shared by two areas is drawn once)."""
+    seen: dict[tuple[tuple[float, ...], tuple[float, ...]], None] = {}
+    for feat in fc["features"]:
+        geom = feat["geometry"]
+        polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [
+            geom["coordinates"]]
+        for ring in (r for poly in polygons for r in poly):
+            for a, b in zip(ring, ring[1:], strict=False):
+                key = (tuple(a), tuple(b)) if tuple(a) <= tuple(b) else (tuple(b), tuple(a))
+                if key[0] != key[1]:
+                    seen.setdefault(key)
+    return [{"s": list(a), "t": list(b)} for a, b in seen]
+
+
 def _geo(layer_id: str, data: FeatureCollection, fill: Color | str, line: Color,
-         line_px: float, pickable: bool, **kw: Any) -> pdk.Layer:
-    return pdk.Layer("GeoJsonLayer", id=layer_id, data=data, filled=True, stroked=True,
-                     get_fill_color=fill, get_line_color=line, line_width_units="'pixels'",
-                     get_line_width=line_px, line_width_min_pixels=line_px * 0.5,
-                     pickable=pickable, **kw)
+         line_px: float, pickable: bool) -> list[pdk.Layer]:
+    """Filled areas and, above them, their borders as plain line segments.
+
+    deck.gl's PathLayer (GeoJsonLayer strokes) compiles a costly shader: in software WebGL
+    it delays the first picture by seconds; a LineLayer costs about nothing.
+    """
+    area = pdk.Layer("GeoJsonLayer", id=layer_id, data=data, filled=True, stroked=False,
+                     get_fill_color=fill, pickable=pickable)
+    border = pdk.Layer("LineLayer", id=f"{layer_id}_border", data=edges(data),
+                       get_source_position="s", get_target_position="t", get_color=line,
+                       get_width=line_px, pickable=False)
+    return [area, border]
 
 
-def district(fc: FeatureCollection) -> pdk.Layer:
+def district(fc: FeatureCollection) -> list[pdk.Layer]:
     return _geo("district", fc, [*LAND, 255], [110, 110, 110, 255], 2, False)
 
 
-def river(fc: FeatureCollection) -> pdk.Layer:
+def river(fc: FeatureCollection) -> list[pdk.Layer]:
     return _geo("river", fc, [*RIVER, 255], [*RIVER, 255], 1, False)
 
 
-def communities(fc: FeatureCollection, fills: list[Color], tips: list[str]) -> pdk.Layer:
+def communities(fc: FeatureCollection, fills: list[Color], tips: list[str]) -> list[pdk.Layer]:
     extra = [{"fill": [*c, 190], "tip": t} for c, t in zip(fills, tips, strict=True)]
     return _geo("communities", _with(fc, extra), "properties.fill",
                 [255, 255, 255, 255], 1.5, True)
 
 
-def grids(fc: FeatureCollection, lang: str) -> pdk.Layer:
+def grids(fc: FeatureCollection, lang: str) -> list[pdk.Layer]:
     tips = [translate(lang, "map.tip.grid", name=f["properties"]["name"],
                       code=f["properties"]["code"]) for f in fc["features"]]
     return _geo("grids", _with(fc, [{"tip": t} for t in tips]), [0, 0, 0, 0],
-                [90, 90, 90, 200], 0.8, True)
+                [90, 90, 90, 200], 1, True)
 
 
-def coverage(fc: FeatureCollection, lang: str) -> pdk.Layer:
+def coverage(fc: FeatureCollection, lang: str) -> list[pdk.Layer]:
     extra = []
     for f in fc["features"]:
         p = f["properties"]
@@ -70,11 +92,10 @@ def coverage(fc: FeatureCollection, lang: str) -> pdk.Layer:
         extra.append({"fill": [*(COVERED if p["covered"] else UNCOVERED), 120],
                       "tip": translate(lang, key, name=p["name"], community=p["community"],
                                        members=p["members"], teams=p["teams"])})
-    return _geo("coverage", _with(fc, extra), "properties.fill", [70, 70, 70, 200], 0.8,
-                True)
+    return _geo("coverage", _with(fc, extra), "properties.fill", [70, 70, 70, 200], 1, True)
 
 
-def alerts(fc: FeatureCollection, lang: str) -> pdk.Layer:
+def alerts(fc: FeatureCollection, lang: str) -> list[pdk.Layer]:
     tips = [translate(lang, "map.tip.alert", **f["properties"]) for f in fc["features"]]
     return _geo("alerts", _with(fc, [{"tip": t} for t in tips]), [*ALERT, 45], [*ALERT, 255],
                 4, True)
@@ -119,7 +140,7 @@ def lead_points(points: pd.DataFrame, lang: str) -> pdk.Layer:
 
 
 def lead_cells(cells: pd.DataFrame, fills: list[Color], metres: int, lang: str) -> pdk.Layer:
-    rows = [{"lat": c.lat, "lon": c.lon, "c": [*fill, 200],
+    rows = [{"lat": c.lat, "lon": c.lon, "c": [*fill, 170],
              "tip": translate(lang, "map.tip.cell", count=c.count, open=c.open, urgent=c.urgent,
                               metres=metres)}
             for c, fill in zip(cells.itertuples(index=False), fills, strict=True)]

@@ -72,14 +72,14 @@ def build_map(view: MapView, options: MapOptions) -> tuple[pdk.Deck, list[Legend
     """The district map and the legends of the colours it uses."""
     lang = options.lang
     fills, tips, legends = _communities(view, options)
-    layers = [map_layers.district(view.base.district), map_layers.river(view.base.river),
-              map_layers.communities(view.base.communities, fills, tips)]
+    layers = [*map_layers.district(view.base.district), *map_layers.river(view.base.river),
+              *map_layers.communities(view.base.communities, fills, tips)]
     if view.coverage is not None:
-        layers.append(map_layers.coverage(view.coverage, lang))
+        layers += map_layers.coverage(view.coverage, lang)
     elif view.grids is not None:
-        layers.append(map_layers.grids(view.grids, lang))
+        layers += map_layers.grids(view.grids, lang)
     if view.alerts is not None:
-        layers.append(map_layers.alerts(view.alerts, lang))
+        layers += map_layers.alerts(view.alerts, lang)
     if "posts" in options.layers:
         layers += map_layers.posts(view.base.stations, view.base.offices, lang)
     if view.units is not None:

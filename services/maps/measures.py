@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from db.models import Community, IncidentCount, Lead
 from services import clock
 from services.actor import Actor, Perm, require
-from services.leadstate import is_open
+from services.leads.workflow import OPEN_STATUSES
 from services.maps.filters import MapFilters, attribute_where, check, lead_where, window_days
 from services.scope import community_filter, lead_filter
 
@@ -41,7 +41,10 @@ def community_measures(session: Session, *, actor: Actor, filters: MapFilters,
         ).all(),
         columns=["community_id", "population"],
     ).set_index("community_id")
-    open_where = [lead_filter(actor), is_open(), *attribute_where(replace(filters, statuses=()))]
+    # The same leads as leadstate.is_open(), named by status so that the status index finds
+    # the few open ones instead of scanning a million closed ones (8 s → milliseconds).
+    open_where = [lead_filter(actor), Lead.status.in_(OPEN_STATUSES),
+                  *attribute_where(replace(filters, statuses=()))]
     frame["open_leads"] = _lead_counts(session, open_where)
     frame["leads"] = _lead_counts(session, lead_where(actor, filters, now))
     first, last = window_days(filters, now)
