@@ -120,7 +120,8 @@ def _row_errors(exc: Invalid, labels: list[str]) -> None:
     for where, key in exc.fields.items():
         index, _, field = where.partition(".")
         row = labels[int(index)] if index.isdigit() and int(index) < len(labels) else where
-        lines.append(f"{row} · {t('roster.f_' + field.removesuffix('_id'))}：{t(key, **params)}")
+        lines.append(f"{row} · " + t("roster.imp.problem", message=t(key, **params),
+                                       field=t(f"roster.f_{field.removesuffix('_id')}")))
     st.error(t("roster.bulk_invalid"), icon=":material/error:")
     for line in lines:
         st.text(line)

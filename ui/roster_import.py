@@ -70,8 +70,9 @@ def mapping_widgets(kind: str, table: roster.Table, errors: dict[str, str]
 
 def _problems(row: roster.RowResult) -> str:
     params = dict(row.params)
-    return "；".join(f"{t('roster.imp.field_' + field)}：{t(key, **params)}"
-                    for field, key in row.problems)
+    return t("roster.list_sep").join(
+        t("roster.imp.problem", field=t(f"roster.imp.field_{field}"), message=t(key, **params))
+        for field, key in row.problems)
 
 
 def bad_rows_frame(rows: list[roster.RowResult]) -> pd.DataFrame:

@@ -27,10 +27,10 @@ def gap_text(gaps: roster.Gaps) -> str:
     if gaps.no_response_unit:
         parts.append(t("roster.gap_no_response_unit"))
     if gaps.short_teams:
-        parts.append(t("roster.gap_short_teams", teams="、".join(gaps.short_teams)))
+        parts.append(t("roster.gap_short_teams", teams=t("roster.name_sep").join(gaps.short_teams)))
     if gaps.empty_grids:
-        parts.append(t("roster.gap_empty_grids", grids="、".join(gaps.empty_grids)))
-    return "；".join(parts)
+        parts.append(t("roster.gap_empty_grids", grids=t("roster.name_sep").join(gaps.empty_grids)))
+    return t("roster.list_sep").join(parts)
 
 
 def district_frame(rows: list[roster.CommunitySummary]) -> pd.DataFrame:
@@ -78,7 +78,7 @@ def teams_frame(view: roster.CommunityRoster) -> pd.DataFrame:
         t("roster.col_leader"): [x.leader or "—" for x in teams],
         t("roster.col_active_members"): [x.active_members for x in teams],
         t("roster.col_min_size"): [x.min_size for x in teams],
-        t("roster.col_grids_covered"): ["、".join(x.grids_covered) for x in teams],
+        t("roster.col_grids_covered"): [t("roster.name_sep").join(x.grids_covered) for x in teams],
         t("roster.col_status"): [t("roster.inactive") if not x.active else
                                  (t("roster.short") if x.short else t("roster.ok"))
                                  for x in teams],
@@ -92,7 +92,7 @@ def units_frame(view: roster.CommunityRoster) -> pd.DataFrame:
         t("roster.col_kind"): [label("roster.unit_kind", u.kind) for u in units],
         t("roster.col_contact"): [u.contact_name for u in units],
         t("roster.col_phone"): [u.phone_masked for u in units],
-        t("roster.col_services"): ["、".join(u.services) for u in units],
+        t("roster.col_services"): [t("roster.name_sep").join(u.services) for u in units],
         t("roster.col_status"): [t("roster.ok") if u.active else t("roster.inactive")
                                  for u in units],
     })
