@@ -94,25 +94,28 @@ def save_team_members(session: Session, *, actor: Actor, team_id: int,
         raise Conflict("roster.bulk_conflict", names="、".join(stale))
     current = {i: m for i, m in found.items() if m.team_id == team.id}
     checked = _check_rows(session, team.id, team.community_id, rows, current)
-    added = updated = 0
-    for (member, clean), row in zip(checked, rows, strict=True):
-        if member is None:
-            new = Member(**clean)
-            session.add(new)
-            session.flush()
-            audit.record(session, actor=actor, action="roster.member_add", entity="member",
-                         entity_id=new.id, after=audit.snapshot(new, MEMBER_FIELDS))
-            added += 1
-            continue
-        before = audit.snapshot(member, MEMBER_FIELDS)
-        changed = {k: v for k, v in clean.items() if before.get(k) != v}
-        if not changed:
-            continue
-        update_versioned(session, Member, member.id, int(row["version"]), changed,
-                         entity="member")
-        session.refresh(member)
-        audit.record(session, actor=actor, action="roster.member_bulk_edit", entity="member",
-                     entity_id=member.id, before={k: before[k] for k in changed},
-                     after={k: getattr(member, k) for k in changed})
-        updated += 1
-    return {"added": added, "updated": updated}
+    done = [_apply(session, actor, member, clean, row.get("version"))
+            for (member, clean), row in zip(checked, rows, strict=True)]
+    return {"added": done.count("added"), "updated": done.count("updated")}
+
+
+def _apply(session: Session, actor: Actor, member: Member | None, clean: dict[str, Any],
+           shown_version: Any) -> str | None:
+    """Write one checked row with its audit entry: "added", "updated" or None (no change)."""
+    if member is None:
+        new = Member(**clean)
+        session.add(new)
+        session.flush()
+        audit.record(session, actor=actor, action="roster.member_add", entity="member",
+                     entity_id=new.id, after=audit.snapshot(new, MEMBER_FIELDS))
+        return "added"
+    before = audit.snapshot(member, MEMBER_FIELDS)
+    changed = {k: v for k, v in clean.items() if before.get(k) != v}
+    if not changed:
+        return None
+    update_versioned(session, Member, member.id, int(shown_version), changed, entity="member")
+    session.refresh(member)
+    audit.record(session, actor=actor, action="roster.member_bulk_edit", entity="member",
+                 entity_id=member.id, before={k: before[k] for k in changed},
+                 after={k: getattr(member, k) for k in changed})
+    return "updated"

@@ -13,7 +13,7 @@ from services import clock
 from services.actor import Actor, Perm, Role, require
 from services.errors import Invalid, NotFound
 from services.masking import mask_id, mask_phone
-from services.scope import check_community
+from services.scope import check_community, community_filter
 
 TEAM_KINDS = ("grid_worker", "security_committee", "response_unit", "activist",
               "community_worker", "volunteer", "mediator", "patrol", "property", "party_member")
@@ -59,8 +59,6 @@ def community_for_edit(session: Session, actor: Actor, community_id: int) -> Com
 
 def community_names(session: Session, actor: Actor) -> list[tuple[int, str, str]]:
     """(id, name, English name) of every community in the actor's roster scope, by name."""
-    from services.scope import community_filter
-
     require(actor, Perm.VIEW_ROSTER)
     rows = session.execute(select(Community.id, Community.name, Community.name_en)
                            .where(community_filter(actor, Community.id))

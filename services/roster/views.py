@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Community, Grid, Member, Officer, PoliceOffice, SocialUnit, Team
@@ -192,14 +192,3 @@ def _units(session: Session, community_id: int) -> list[UnitView]:
                                      SocialUnit.name))
     return [UnitView(u.id, u.name, u.kind, u.contact_name, masked_phone(u.contact_phone),
                      tuple(u.services or ()), u.active, u.version) for u in rows]
-
-
-def office_choices(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
-    """Police offices serving communities in the actor's scope (for the officer form)."""
-    require(actor, Perm.VIEW_ROSTER)
-    rows = session.execute(
-        select(PoliceOffice.id, PoliceOffice.name).where(or_(
-            PoliceOffice.id.in_(select(Community.police_office_id)
-                                .where(community_filter(actor, Community.id)))))
-        .order_by(PoliceOffice.name)).all()
-    return [(r[0], r[1]) for r in rows]
