@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import os
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from numpy import median
 from sqlalchemy import Engine, select
 
 from bench.common import ROOT, sqlite_million
@@ -80,7 +80,7 @@ def apptest_rerun(url: str, report: Report) -> None:
                 else:
                     os.environ[k] = v
             st.cache_resource.clear()
-    report("map page rerun (AppTest, median of 5)", statistics.median(times), "s",
+    report("map page rerun (AppTest, median of 5)", median(times), "s",
            f"limit 1 s; worst {max(times):.2f} s")
     report("map page chart JSON sent (AppTest)", sent / 1e6, "MB", "limit 1 MB")
 
@@ -146,7 +146,7 @@ def browser_first_draw(url: str, report: Report) -> None:
             proc.wait(timeout=20)
     report("map drawn in Chromium after opening the page (first)", times[0], "s", "limit 3 s")
     report("map drawn in Chromium after opening the page (median of next 3)",
-           statistics.median(times[1:]), "s", "limit 3 s")
+           median(times[1:]), "s", "limit 3 s")
 
 
 def run(report: Report) -> None:

@@ -91,6 +91,12 @@ def test_filters_change_the_leads_sent(app_env: AppEnv) -> None:
     assert len(_layers(at)["leads"]["data"]) == 2
     at.multiselect(key="map_urgencies").set_value(["emergency"]).run()
     assert len(_layers(at)["leads"]["data"]) == 1
+    today = clock.local_today()
+    at.button_group(key="map_window").set_value("custom").run()
+    at.date_input(key="map_days").set_value((today - timedelta(days=60), today)).run()
+    assert len(_layers(at)["leads"]["data"]) == 1  # still only emergencies
+    at.multiselect(key="map_urgencies").set_value([]).run()
+    assert len(_layers(at)["leads"]["data"]) == 13
     at.button_group(key="map_measure").set_value("incident_change").run()
     assert not at.exception
     assert "无法比较" in " ".join(h.proto.body for h in at.get("html"))

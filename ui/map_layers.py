@@ -101,7 +101,7 @@ def alerts(fc: FeatureCollection, lang: str) -> list[pdk.Layer]:
                 4, True)
 
 
-def _dots(layer_id: str, rows: list[dict[str, Any]], colour: Color, metres: float,
+def _dots(layer_id: str, rows: list[dict[str, Any]], colour: Color | str, metres: float,
           min_px: float, **kw: Any) -> pdk.Layer:
     return pdk.Layer("ScatterplotLayer", id=layer_id, data=rows, get_position="[lon, lat]",
                      get_radius=metres, radius_min_pixels=min_px, radius_max_pixels=min_px * 3,
