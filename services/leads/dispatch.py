@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.models import Community, Officer, PoliceOffice, Station, User
 from services.leads.rules import active_rule_kinds, deadline_minutes
 
-Found = tuple[int | None, int | None]  # (officer id, user id)
+LEVEL_OF_RULE = {"community_officer": "community", "office_backup": "community",
+                 "station_duty_supervisor": "station"}
 
 
 @dataclass(frozen=True)
@@ -21,22 +22,6 @@ class Assignment:
     officer_id: int | None
     user_id: int | None
     level: str
-
-
-def officer_user(session: Session, officer_id: int) -> int | None:
-    """The active account of an officer, if they have one."""
-    return session.scalar(select(User.id).where(User.officer_id == officer_id,
-                                                User.active.is_(True)).limit(1))
-
-
-def _ready(session: Session, officer_id: int | None, exclude: Collection[int]) -> Found | None:
-    if officer_id is None or officer_id in exclude:
-        return None
-    ready = session.scalar(select(Officer.active & Officer.on_duty)
-                           .where(Officer.id == officer_id))
-    if not ready:
-        return None
-    return officer_id, officer_user(session, officer_id)
 
 
 @dataclass(frozen=True)
@@ -48,50 +33,73 @@ class Where:
     station_id: int
 
 
+@dataclass(frozen=True)
+class Chain:
+    """Everyone the rules may reach for one community, read in a single query."""
+
+    officer_id: int | None
+    officer_ready: bool
+    backup_id: int | None
+    backup_ready: bool
+    duty_user_id: int | None
+    duty_active: bool
+
+
+def officer_user(session: Session, officer_id: int) -> int | None:
+    """The active account of an officer, if they have one."""
+    return session.scalar(select(User.id).where(User.officer_id == officer_id,
+                                                User.active.is_(True)).limit(1))
+
+
 def where_of(session: Session, community_id: int) -> Where | None:
     row = session.execute(select(Community.officer_id, Community.police_office_id,
                                  Community.station_id).where(Community.id == community_id)).first()
     return Where(*row) if row else None
 
 
-def _community_officer(s: Session, c: Where, exclude: Collection[int]) -> Found | None:
-    return _ready(s, c.officer_id, exclude)
-
-
-def _office_backup(s: Session, c: Where, exclude: Collection[int]) -> Found | None:
-    backup = s.scalar(select(PoliceOffice.backup_officer_id)
-                      .where(PoliceOffice.id == c.police_office_id))
-    return _ready(s, backup, exclude)
-
-
-def _station_duty(s: Session, c: Where, exclude: Collection[int]) -> Found | None:
-    uid = duty_supervisor(s, c.station_id)
-    if uid is None or not s.scalar(select(User.active).where(User.id == uid)):
-        return None
-    return None, uid
-
-
 def duty_supervisor(session: Session, station_id: int) -> int | None:
     return session.scalar(select(Station.duty_supervisor_id).where(Station.id == station_id))
 
 
-FINDERS: dict[str, Callable[[Session, Where, Collection[int]], Found | None]] = {
-    "community_officer": _community_officer,
-    "office_backup": _office_backup,
-    "station_duty_supervisor": _station_duty,
-}
-LEVEL_OF_RULE = {"community_officer": "community", "office_backup": "community",
-                 "station_duty_supervisor": "station"}
+def chain_of(session: Session, community_id: int) -> Chain | None:
+    own, backup, duty = aliased(Officer), aliased(Officer), aliased(User)
+    row = session.execute(
+        select(Community.officer_id, own.active & own.on_duty, PoliceOffice.backup_officer_id,
+               backup.active & backup.on_duty, Station.duty_supervisor_id, duty.active)
+        .join(PoliceOffice, PoliceOffice.id == Community.police_office_id)
+        .join(Station, Station.id == Community.station_id)
+        .outerjoin(own, own.id == Community.officer_id)
+        .outerjoin(backup, backup.id == PoliceOffice.backup_officer_id)
+        .outerjoin(duty, duty.id == Station.duty_supervisor_id)
+        .where(Community.id == community_id)
+    ).first()
+    if row is None:
+        return None
+    return Chain(row[0], bool(row[1]), row[2], bool(row[3]), row[4], bool(row[5]))
+
+
+def _pick(chain: Chain, kind: str, exclude: Collection[int]) -> tuple[int | None, int | None]:
+    """(officer id, duty user id) the rule `kind` reaches, or (None, None)."""
+    if kind == "community_officer" and chain.officer_ready and chain.officer_id not in exclude:
+        return chain.officer_id, None
+    if kind == "office_backup" and chain.backup_ready and chain.backup_id not in exclude:
+        return chain.backup_id, None
+    if kind == "station_duty_supervisor" and chain.duty_active:
+        return None, chain.duty_user_id
+    return None, None
 
 
 def choose(session: Session, community_id: int, *, exclude: Collection[int] = ()) -> Assignment:
     """Walk the active rules in order; Assignment(rule=None) when nobody can take it."""
-    community = where_of(session, community_id)
-    if community is not None:
+    chain = chain_of(session, community_id)
+    if chain is not None:
         for kind in active_rule_kinds(session):
-            found = FINDERS[kind](session, community, exclude)
-            if found is not None:
-                return Assignment(kind, found[0], found[1], LEVEL_OF_RULE[kind])
+            officer_id, user_id = _pick(chain, kind, exclude)
+            if officer_id is not None:
+                return Assignment(kind, officer_id, officer_user(session, officer_id),
+                                  LEVEL_OF_RULE[kind])
+            if user_id is not None:
+                return Assignment(kind, None, user_id, LEVEL_OF_RULE[kind])
     return Assignment(None, None, None, "community")
 
 

@@ -93,12 +93,13 @@ def report_lead(
 
 def _events(session: Session, actor: Actor, lead: Lead, now: datetime) -> None:
     uid = actor.user_id or None
+    # Same columns in both rows, so that they go in one INSERT.
     session.add(LeadEvent(lead_id=lead.id, at=now, actor_user_id=uid, action="report",
-                          from_status=None, to_status="new"))
+                          from_status=None, to_status="new", note="", data={}))
     if lead.dispatch_rule:
         session.add(LeadEvent(
             lead_id=lead.id, at=now, actor_user_id=None, action="dispatch", from_status="new",
-            to_status="dispatched",
+            to_status="dispatched", note="",
             data={"rule": lead.dispatch_rule, "officer_id": lead.assigned_officer_id,
                   "user_id": lead.assigned_user_id},
         ))
