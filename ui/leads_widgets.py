@@ -54,7 +54,6 @@ def inbox_filters(actor: Actor) -> leads.InboxFilters:
     """The filter bar; its values live in session_state, never in the live fragment."""
     with db_session() as s:
         communities, officers = leads.filter_choices(s, actor=actor)
-    cnames, onames = dict(communities), dict(officers)
     top = st.columns([2, 1, 1])
     show = top[0].segmented_control(t("leads.show"), ["open", "all"], key=_kept("show", "open"),
                                     format_func=lambda v: t(f"leads.show_{v}"))
@@ -64,6 +63,12 @@ def inbox_filters(actor: Actor) -> leads.InboxFilters:
     _keep("mine")
     overdue = top[2].toggle(t("leads.overdue_only"), key=_kept("overdue", False))
     _keep("overdue")
+    more = _more_filters(dict(communities), dict(officers))
+    return leads.InboxFilters(mine=bool(mine), open_only=show != "all",
+                              overdue_only=bool(overdue), **more)
+
+
+def _more_filters(cnames: dict[int, str], onames: dict[int, str]) -> dict[str, Any]:
     with st.expander(t("leads.more_filters")):
         row = st.columns(3)
         statuses = _multi(row[0], "status", t("leads.f_status"), list(leads.STATUSES),
@@ -81,17 +86,14 @@ def inbox_filters(actor: Actor) -> leads.InboxFilters:
                                 key=_kept("sort", "deadline"))
         _keep("sort")
         days = st.columns(2)
-        date_from = days[0].date_input(t("leads.f_from"), key=_kept("from", None), value=None)
+        date_from = days[0].date_input(t("leads.f_from"), key=_kept("from", None))
         _keep("from")
-        date_to = days[1].date_input(t("leads.f_to"), key=_kept("to", None), value=None)
+        date_to = days[1].date_input(t("leads.f_to"), key=_kept("to", None))
         _keep("to")
-    return leads.InboxFilters(
-        mine=bool(mine), open_only=show != "all", statuses=statuses, categories=categories,
-        urgencies=urgencies, community_ids=cids, officer_ids=oids,
-        date_from=date_from if isinstance(date_from, date) else None,
-        date_to=date_to if isinstance(date_to, date) else None,
-        overdue_only=bool(overdue), sort=sort or "deadline",
-    )
+    return {"statuses": statuses, "categories": categories, "urgencies": urgencies,
+            "community_ids": cids, "officer_ids": oids, "sort": sort or "deadline",
+            "date_from": date_from if isinstance(date_from, date) else None,
+            "date_to": date_to if isinstance(date_to, date) else None}
 
 
 def inbox_frame(rows: tuple[leads.InboxRow, ...]) -> pd.DataFrame:
