@@ -5,7 +5,7 @@ import streamlit as st
 from ui import guard, nav
 from ui.widgets import sidebar
 
-st.set_page_config(page_title="平安 Pingan", page_icon=":material/shield:", layout="wide")
+st.set_page_config(page_title="平安 Pingan", page_icon="🛡️", layout="wide")
 actor = guard.require()
 sidebar(actor)
 st.navigation(nav.navigation(actor)).run()

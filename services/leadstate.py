@@ -10,10 +10,13 @@ from db.models import Lead
 
 DONE_STATUSES = ("resolved", "verified", "closed", "duplicate")
 UNACCEPTED_STATUSES = ("new", "dispatched", "returned", "escalated")
+OPEN_STATUSES = ("new", "dispatched", "accepted", "in_progress", "escalated", "returned")
 
 
 def is_open() -> ColumnElement[bool]:
-    return Lead.status.not_in(DONE_STATUSES)
+    # Named statuses, not NOT IN: the status index then finds the few open leads among a
+    # million instead of scanning them all.
+    return Lead.status.in_(OPEN_STATUSES)
 
 
 def is_overdue(now: datetime) -> ColumnElement[bool]:

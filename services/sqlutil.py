@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 def seconds_between(session: Session, start: Any, end: Any) -> ColumnElement[float]:
     """end − start in seconds, computed by the database."""
     if session.get_bind().dialect.name == "sqlite":
-        return cast((func.julianday(end) - func.julianday(start)) * 86400.0, Float)
+        # julianday is a double: round to the millisecond to drop its representation error.
+        return cast(func.round((func.julianday(end) - func.julianday(start)) * 86400.0, 3), Float)
     return cast(func.extract("epoch", end - start), Float)
 
 
