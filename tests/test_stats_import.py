@@ -119,7 +119,7 @@ def test_rows_already_imported_are_skipped_or_updated(session: Session, places: 
     assert (date(2026, 3, 1), "criminal", "双林社区", 7) in _stored(session)
     last = session.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first()
     assert last.action == "stats.import_incidents"
-    assert last.after["changes"] == [["2026-03-01", "criminal", places["a"].id, 3, 7]]
+    assert last.after["changes"] == f"2026-03-01,criminal,{places['a'].id},3,7"
 
 
 def test_scope_and_permission(session: Session, places: dict) -> None:
@@ -135,11 +135,15 @@ def test_scope_and_permission(session: Session, places: dict) -> None:
 def test_excel_and_gb18030_files_read(session: Session, places: dict) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["Date", "Category", "Community", "Count"])
-    sheet.append([date(2026, 3, 1), "public order", "shuanglin", 4])
+    sheet.append(["Date", "Category", "Community", "Count", None, "Count"])
+    sheet.append([date(2026, 3, 1), "public order", "shuanglin", 4, "note", 9])
+    sheet.append([None] * 6)  # an empty row, as exports often end
     buf = io.BytesIO()
     book.save(buf)
     table = read_table(buf.getvalue(), "export.xlsx")
+    assert list(table.columns) == ["Date", "Category", "Community", "Count", "#5", "Count (6)"]
+    assert len(table) == 1
+    assert table.iloc[0]["Count"] == "4"  # not "4.0"
     plan = plan_import(session, actor=places["admin"], table=table,
                        mapping=guess_mapping(table.columns), today=TODAY)
     assert plan.valid == 1 and plan.rejected == 0

@@ -7,10 +7,13 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Lead
+from services.sqlutil import percentile, seconds_between
 from services.stats import leads
+from services.stats.common import quantiles
 from services.stats.periods import Period
 from tests import factories as f
 from tests import stats_world as sw
@@ -122,13 +125,14 @@ def test_closed_in_grid_and_community(session: Session, w: sw.World) -> None:
 
 def test_volumes_by_category_community_and_team(session: Session, w: sw.World) -> None:
     rows = _mine(w, {w.a.id, w.b.id, w.c.id})
-    by_cat = leads.volume_by(session, actor=w.admin, period=PERIOD, by="category")
+    volumes = leads.lead_volumes(session, actor=w.admin, period=PERIOD)
+    by_cat = volumes.by_category
     assert dict(zip(by_cat["category"], by_cat["leads"], strict=True)) == {
         c: sum(x.category == c for x in rows) for c in {x.category for x in rows}}
-    by_com = leads.volume_by(session, actor=w.admin, period=PERIOD, by="community")
+    by_com = volumes.by_community
     assert dict(zip(by_com["community_id"], by_com["leads"], strict=True)) == {
         c: sum(x.community_id == c for x in rows) for c in (w.a.id, w.b.id, w.c.id)}
-    by_team = leads.volume_by(session, actor=w.admin, period=PERIOD, by="team")
+    by_team = volumes.by_team
     got = {(None if pd.isna(t) else int(t)): n
            for t, n in zip(by_team["team_id"], by_team["leads"], strict=True)}
     team_a = w.extra["member_a"].team_id
@@ -137,3 +141,21 @@ def test_volumes_by_category_community_and_team(session: Session, w: sw.World) -
         team_a: sum(x.reporter_user_id is not None for x in rows),
         None: sum(x.reporter_member_id is None and x.reporter_user_id is None for x in rows)}
     assert by_team["share"].notna().all()
+    assert by_cat["share"].sum() == pytest.approx(100, abs=0.5)
+
+
+@pytest.mark.parametrize("n", [1, 2, 9, 10, 11, 57])
+def test_quantiles_agree_with_sqlutil_percentile(session: Session, w: sw.World, n: int) -> None:
+    rng = random.Random(n)
+    created = sw.at(date(2025, 10, 1))
+    for _ in range(n):
+        sw.lead(session, w.b, created, dispatched_at=created + timedelta(
+            seconds=rng.choice([1, 2, 2, 3, 5, 8, 13, 21, 34])))
+    where = (Lead.community_id == w.b.id, Lead.created_at == created)
+    one = select(seconds_between(session, Lead.created_at, Lead.dispatched_at)).where(*where)
+    minus = select(-Lead.id).where(*where)
+    qs = (0.0, 0.1, 0.5, 0.9, 1.0)
+    both = select(seconds_between(session, Lead.created_at, Lead.dispatched_at), -Lead.id)
+    got = quantiles(session, both.where(*where), [n, n], qs)  # two columns, one statement
+    assert got == [[percentile(session, one, q) for q in qs],
+                   [percentile(session, minus, q) for q in qs]]

@@ -21,13 +21,8 @@ Scope = Sequence[int] | None
 
 def leads_view(actor: Actor, period: Period, communities: Scope) -> None:
     with db_session() as s:
-        h = leads.lead_handling(s, actor=actor, period=period, communities=communities)
-        by_cat = leads.volume_by(s, actor=actor, period=period, by="category",
-                                 communities=communities)
-        by_place = leads.volume_by(s, actor=actor, period=period, by="community",
-                                   communities=communities)
-        by_team = leads.volume_by(s, actor=actor, period=period, by="team",
-                                  communities=communities)
+        h, volumes = leads.lead_report(s, actor=actor, period=period, communities=communities)
+    by_cat, by_place, by_team = volumes.by_category, volumes.by_community, volumes.by_team
     cols = st.columns(4)
     cols[0].metric(t("stats.leads.created"), f"{h.created:,}")
     cols[1].metric(t("stats.leads.escalated"), f"{h.escalated:,}",

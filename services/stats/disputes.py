@@ -8,14 +8,25 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from db.models import Dispute
 from services import clock
 from services.actor import Actor, Perm, require
 from services.sqlutil import seconds_between
-from services.stats.common import bounds, frame, in_scope
+from services.stats.common import bounds, frame, prepared, scope_ids, scope_param
 from services.stats.periods import Period, share
 
 CAME_BACK_DAYS = 90
@@ -51,36 +62,51 @@ class ResolutionChange:
         return round(self.this.exact - self.before.exact, 1)
 
 
-def _resolution(session: Session, actor: Actor, period: Period,
-                communities: Collection[int] | None) -> Resolution:
-    start, end = bounds(period)
-    reported, resolved = session.execute(
-        select(func.count(), func.coalesce(func.sum(case((Dispute.resolved, 1), else_=0)), 0))
-        .where(Dispute.reported_at >= start, Dispute.reported_at < end,
-               in_scope(actor, Dispute.community_id, communities))
-    ).one()
-    return Resolution(int(reported), int(resolved))
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _between(lo: str, hi: str) -> ColumnElement[bool]:
+    return and_(Dispute.reported_at >= bindparam(lo), Dispute.reported_at < bindparam(hi))
+
+
+def _params(ids: list[int] | None, **values: Any) -> dict[str, Any]:
+    return values if ids is None else {**values, "cids": ids}
+
+
+def _resolution_stmt(scoped: bool) -> Any:
+    """COUNT and SUM(resolved) for both periods in one pass over their disputes."""
+    cols = []
+    for lo, hi in (("a0", "a1"), ("b0", "b1")):
+        inside = _between(lo, hi)
+        cols += [func.coalesce(func.sum(case((inside, 1), else_=0)), 0),
+                 func.coalesce(func.sum(case((and_(inside, Dispute.resolved), 1), else_=0)), 0)]
+    return select(*cols).where(or_(_between("a0", "a1"), _between("b0", "b1")),
+                               scope_param(Dispute.community_id, [] if scoped else None))
 
 
 def resolution_change(session: Session, *, actor: Actor, period: Period,
                       communities: Collection[int] | None = None) -> ResolutionChange:
     """Disputes reported in the period that are resolved, against the same days a year before."""
     require(actor, Perm.VIEW_STATS)
-    return ResolutionChange(period, _resolution(session, actor, period, communities),
-                            _resolution(session, actor, period.year_before(), communities))
+    ids = scope_ids(actor, communities)
+    (a0, a1), (b0, b1) = bounds(period), bounds(period.year_before())
+    stmt = prepared(("resolution", ids is not None), lambda: _resolution_stmt(ids is not None))
+    n, r, nb, rb = session.execute(stmt, _params(ids, a0=a0, a1=a1, b0=b0, b1=b1)).one()
+    return ResolutionChange(period, Resolution(int(n), int(r)), Resolution(int(nb), int(rb)))
 
 
 def resolution_by_kind(session: Session, *, actor: Actor, period: Period,
                        communities: Collection[int] | None = None) -> pd.DataFrame:
     require(actor, Perm.VIEW_STATS)
-    start, end = bounds(period)
-    rows = session.execute(
+    ids = scope_ids(actor, communities)
+    stmt = prepared(("by_kind", ids is not None), lambda: (
         select(Dispute.kind, func.count(), func.sum(case((Dispute.resolved, 1), else_=0)))
-        .where(Dispute.reported_at >= start, Dispute.reported_at < end,
-               in_scope(actor, Dispute.community_id, communities))
-        .group_by(Dispute.kind).order_by(func.count().desc())
-    ).all()
-    out = frame(rows, ["kind", "reported", "resolved"])
+        .where(_between("a0", "a1"), scope_param(Dispute.community_id, ids))
+        .group_by(Dispute.kind).order_by(func.count().desc(), Dispute.kind)))
+    a0, a1 = bounds(period)
+    out = frame(session.execute(stmt, _params(ids, a0=a0, a1=a1)).all(),
+                ["kind", "reported", "resolved"])
     out["resolved"] = out["resolved"].fillna(0).astype(int)
     out["rate"] = [share(a, b) for a, b in zip(out["resolved"], out["reported"], strict=True)]
     return out
@@ -91,14 +117,18 @@ def open_by_age(session: Session, *, actor: Actor, now: datetime | None = None,
     """Unresolved disputes counted by days since they were reported (every bucket listed)."""
     require(actor, Perm.VIEW_STATS)
     now = now or clock.now()
-    bucket = case(*[(Dispute.reported_at > now - timedelta(days=d), label)
-                    for d, label in AGE_BUCKETS], else_=literal(AGE_OLDEST))
-    rows = session.execute(
-        select(bucket, func.count())
-        .where(Dispute.resolved.is_(False), Dispute.reported_at <= now,
-               in_scope(actor, Dispute.community_id, communities))
-        .group_by(bucket)
-    ).all()
+    ids = scope_ids(actor, communities)
+
+    def build() -> Any:
+        bucket = case(*[(Dispute.reported_at > bindparam(f"d{d}"), label)
+                        for d, label in AGE_BUCKETS], else_=literal(AGE_OLDEST))
+        return (select(bucket, func.count())
+                .where(Dispute.resolved.is_(False), Dispute.reported_at <= bindparam("now"),
+                       scope_param(Dispute.community_id, ids)).group_by(bucket))
+
+    limits = {f"d{d}": now - timedelta(days=d) for d, _ in AGE_BUCKETS}
+    rows = session.execute(prepared(("age", ids is not None), build),
+                           _params(ids, now=now, **limits)).all()
     found = {b: int(n) for b, n in rows}
     labels = [label for _, label in AGE_BUCKETS] + [AGE_OLDEST]
     return pd.DataFrame({"age": labels, "open": [found.get(b, 0) for b in labels]})
@@ -137,10 +167,21 @@ def came_back(session: Session, *, actor: Actor, period: Period,
     90 days at the same address or with a shared party (same name, and same phone where both
     have one), or that were explicitly linked as recurring."""
     require(actor, Perm.VIEW_STATS)
+    ids = scope_ids(actor, communities)
+    count, listing = prepared(("came_back", _dialect(session), ids is not None),
+                              lambda: _came_back_stmts(session, ids))
     start, end = bounds(period)
-    scope = in_scope(actor, Dispute.community_id, communities)
-    window = [Dispute.reported_at >= start - timedelta(days=CAME_BACK_DAYS),
-              Dispute.reported_at < end, scope]
+    params = _params(ids, a0=start, a1=end, w0=start - timedelta(days=CAME_BACK_DAYS),
+                     gap=CAME_BACK_DAYS * 86400, limit=limit)
+    n, base = session.execute(count, params).one()
+    rows = session.execute(listing, params).all()
+    return CameBack(int(base), int(n), frame(rows, ["dispute_id", "earlier_id", "reason"]))
+
+
+def _came_back_stmts(session: Session, ids: list[int] | None) -> tuple[Any, Any]:
+    scope = scope_param(Dispute.community_id, ids)
+    window = [Dispute.reported_at >= bindparam("w0"), Dispute.reported_at < bindparam("a1"),
+              scope]
     je, name, phone = _parties(session)
     people = (select(Dispute.id.label("did"), Dispute.community_id.label("cid"),
                      Dispute.reported_at.label("at"), name.label("name"), phone.label("phone"))
@@ -148,25 +189,23 @@ def came_back(session: Session, *, actor: Actor, period: Period,
     places = (select(Dispute.id.label("did"), Dispute.community_id.label("cid"),
                      Dispute.reported_at.label("at"), func.trim(Dispute.address).label("name"),
                      literal("").label("phone")).where(*window).cte("places"))
-    pairs = [_pairs(session, t, start, end, reason)
-             for t, reason in ((places, "address"), (people, "parties"))]
     linked = select(Dispute.id, Dispute.recurring_of_id, literal("linked")).where(
-        Dispute.reported_at >= start, Dispute.reported_at < end,
-        Dispute.recurring_of_id.is_not(None), scope)
-    matches = pairs[0].union(pairs[1], linked).subquery("m")
-    n = session.scalar(select(func.count(func.distinct(matches.c[0])))) or 0
-    rows = session.execute(select(matches).order_by(matches.c[0], matches.c[1]).limit(limit))
-    reported = _resolution(session, actor, period, communities).reported
-    return CameBack(reported, int(n), frame(rows.all(), ["dispute_id", "earlier_id", "reason"]))
+        _between("a0", "a1"), Dispute.recurring_of_id.is_not(None), scope)
+    matches = _pairs(session, places, "address").union(
+        _pairs(session, people, "parties"), linked).subquery("m")
+    reported = select(func.count()).where(_between("a0", "a1"), scope).scalar_subquery()
+    count = select(func.count(func.distinct(matches.c[0])), reported)
+    listing = select(matches).order_by(matches.c[0], matches.c[1]).limit(bindparam("limit"))
+    return count, listing
 
 
-def _pairs(session: Session, t: Any, start: datetime, end: datetime, reason: str) -> Any:
+def _pairs(session: Session, t: Any, reason: str) -> Any:
     """(later, earlier) pairs of one table of keys: same community and key, ≤ 90 days apart."""
     a, b = t.alias(f"{reason}_a"), t.alias(f"{reason}_b")
     gap = seconds_between(session, b.c.at, a.c.at)
     return (select(a.c.did, b.c.did, literal(reason))
             .join(b, (b.c.cid == a.c.cid) & (b.c.name == a.c.name) & (b.c.did != a.c.did))
-            .where(a.c.at >= start, a.c.at < end, a.c.name != "",
+            .where(a.c.at >= bindparam("a0"), a.c.at < bindparam("a1"), a.c.name != "",
                    or_(a.c.phone == "", b.c.phone == "", a.c.phone == b.c.phone),
                    or_(b.c.at < a.c.at, and_(b.c.at == a.c.at, b.c.did < a.c.did)),
-                   gap <= CAME_BACK_DAYS * 86400))
+                   gap <= bindparam("gap")))

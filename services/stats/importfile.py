@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Sequence
 
 import pandas as pd
+from python_calamine import CalamineError, CalamineWorkbook
 
 from services.errors import Invalid
 
@@ -32,15 +33,44 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
         raise Invalid({"file": "stats.import.empty"})
     try:
         if name.endswith((".xlsx", ".xlsm")):
-            table = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+            table = _read_excel(data)
         else:
             table = _read_csv(data)
-    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile, CalamineError) as exc:
         raise Invalid({"file": "stats.import.unreadable"}) from exc
     table.columns = [str(c).strip() for c in table.columns]
     if table.empty:
         raise Invalid({"file": "stats.import.empty"})
     return table.fillna("")
+
+
+def _read_excel(data: bytes) -> pd.DataFrame:
+    """The first sheet, read by calamine (Rust): 100,000 rows in about a second, where
+    openpyxl takes ten or more."""
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    rows = sheet.to_python(skip_empty_area=False)
+    if not rows:
+        return pd.DataFrame()
+    names = _unique([str(h).strip() if h not in (None, "") else "" for h in rows[0]])
+    body = [r[:len(names)] for r in rows[1:] if any(v not in (None, "") for v in r)]
+    table = pd.DataFrame(body, columns=names, dtype=object).map(_plain)
+    return table.where(table.notna(), "").astype(str)
+
+
+def _plain(value: object) -> object:
+    """Excel keeps every number as a float: 3.0 is read as the 3 that was typed."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Header names made unique and non-empty, so every column can be chosen."""
+    out: list[str] = []
+    for i, name in enumerate(names, start=1):
+        name = name or f"#{i}"
+        while name in out:
+            name = f"{name} ({i})"
+        out.append(name)
+    return out
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:

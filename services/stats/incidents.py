@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, case, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Date, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import IncidentCount
 from services.actor import Actor, Perm, require
-from services.stats.common import Change, communities_frame, frame, in_scope
+from services.stats.common import Change, communities_frame, frame, prepared, scope_ids, scope_param
 from services.stats.periods import Period, pct_change
 
 CATEGORIES = ("criminal", "public_order", "other")
@@ -27,26 +28,33 @@ class IncidentComparison:
     total: Change
 
 
-def _sums(period: Period) -> tuple[object, object, object]:
-    """SUM(this), SUM(before) and the WHERE that reads only the two periods' days."""
+def _days(lo: str, hi: str) -> ColumnElement[bool]:
+    return IncidentCount.day.between(bindparam(lo), bindparam(hi))
+
+
+def _params(period: Period, ids: list[int] | None) -> dict[str, Any]:
     before = period.year_before()
-    day, count = IncidentCount.day, IncidentCount.count
-    this_sum = func.sum(case((day.between(period.first, period.last), count), else_=0))
-    before_sum = func.sum(case((day.between(before.first, before.last), count), else_=0))
-    where = or_(day.between(period.first, period.last), day.between(before.first, before.last))
-    return this_sum, before_sum, where
+    values = {"a0": period.first, "a1": period.last, "b0": before.first, "b1": before.last}
+    return values if ids is None else {**values, "cids": ids}
+
+
+def _two_periods(*keys: Any) -> Any:
+    """SUM(count) in the period and in the year before, grouped by `keys`, reading only the
+    two periods' days."""
+    count = IncidentCount.count
+    return (select(*keys, func.sum(case((_days("a0", "a1"), count), else_=0)),
+                   func.sum(case((_days("b0", "b1"), count), else_=0)))
+            .where(or_(_days("a0", "a1"), _days("b0", "b1"))).group_by(*keys))
 
 
 def compare_incidents(session: Session, *, actor: Actor, period: Period,
                       communities: Collection[int] | None = None) -> IncidentComparison:
     """Counts per category for the period and the same days a year before."""
     require(actor, Perm.VIEW_STATS)
-    this_sum, before_sum, where = _sums(period)
-    rows = session.execute(
-        select(IncidentCount.category, this_sum, before_sum)
-        .where(where, in_scope(actor, IncidentCount.community_id, communities))
-        .group_by(IncidentCount.category)
-    ).all()
+    ids = scope_ids(actor, communities)
+    stmt = prepared(("compare", ids is not None), lambda: _two_periods(
+        IncidentCount.category).where(scope_param(IncidentCount.community_id, ids)))
+    rows = session.execute(stmt, _params(period, ids)).all()
     found = {cat: Change(int(a or 0), int(b or 0)) for cat, a, b in rows}
     by_category = {cat: found.get(cat, Change(0, 0)) for cat in CATEGORIES}
     by_category.update({k: v for k, v in found.items() if k not in by_category})
@@ -59,13 +67,12 @@ def incidents_by_community(session: Session, *, actor: Actor, period: Period,
                            communities: Collection[int] | None = None) -> pd.DataFrame:
     """One row per community in scope and category, zeros included, with the change."""
     require(actor, Perm.VIEW_STATS)
-    this_sum, before_sum, where = _sums(period)
-    rows = session.execute(
-        select(IncidentCount.community_id, IncidentCount.category, this_sum, before_sum)
-        .where(where, in_scope(actor, IncidentCount.community_id, communities))
-        .group_by(IncidentCount.community_id, IncidentCount.category)
-    ).all()
-    sums = frame(rows, ["community_id", "category", "this", "before"])
+    ids = scope_ids(actor, communities)
+    stmt = prepared(("by_community", ids is not None), lambda: _two_periods(
+        IncidentCount.community_id, IncidentCount.category).where(
+        scope_param(IncidentCount.community_id, ids)))
+    sums = frame(session.execute(stmt, _params(period, ids)).all(),
+                 ["community_id", "category", "this", "before"])
     places = communities_frame(session, actor=actor, communities=communities)
     grid = places.merge(pd.DataFrame({"category": list(CATEGORIES)}), how="cross")
     out = grid.merge(sums, on=["community_id", "category"], how="left")
@@ -82,15 +89,18 @@ def community_ranking(session: Session, *, actor: Actor, period: Period,
                       communities: Collection[int] | None = None) -> pd.DataFrame:
     """Communities by incidents per 1,000 residents; those under `min_count` are not ranked."""
     require(actor, Perm.VIEW_STATS)
-    where = [IncidentCount.day.between(period.first, period.last),
-             in_scope(actor, IncidentCount.community_id, communities)]
-    if category:
-        where.append(IncidentCount.category == category)
-    rows = session.execute(
-        select(IncidentCount.community_id, func.sum(IncidentCount.count))
-        .where(*where).group_by(IncidentCount.community_id)
-    ).all()
-    sums = frame(rows, ["community_id", "count"])
+    ids = scope_ids(actor, communities)
+
+    def build() -> Any:
+        where = [_days("a0", "a1"), scope_param(IncidentCount.community_id, ids)]
+        if category:
+            where.append(IncidentCount.category == bindparam("category"))
+        return (select(IncidentCount.community_id, func.sum(IncidentCount.count))
+                .where(*where).group_by(IncidentCount.community_id))
+
+    stmt = prepared(("ranking", ids is not None, bool(category)), build)
+    params = _params(period, ids) | ({"category": category} if category else {})
+    sums = frame(session.execute(stmt, params).all(), ["community_id", "count"])
     out = communities_frame(session, actor=actor, communities=communities).merge(
         sums, on="community_id", how="left")
     out["count"] = out["count"].fillna(0).astype(int)
@@ -126,16 +136,23 @@ def monthly_trend(session: Session, *, actor: Actor, through: date,
     """
     require(actor, Perm.VIEW_STATS)
     months = _months(through)
-    ranges = union_all(*[
-        select(literal(i).label("k"), literal(first, Date).label("f"),
-               literal(last, Date).label("l")) for i, (_, _, first, last) in enumerate(months)
-    ]).cte("months")
-    rows = session.execute(
-        select(ranges.c.k, IncidentCount.category, func.sum(IncidentCount.count))
-        .join(IncidentCount, IncidentCount.day.between(ranges.c.f, ranges.c.l))
-        .where(in_scope(actor, IncidentCount.community_id, communities))
-        .group_by(ranges.c.k, IncidentCount.category)
-    ).all()
+    ids = scope_ids(actor, communities)
+
+    def build() -> Any:
+        ranges = union_all(*[
+            select(literal(i).label("k"), bindparam(f"f{i}", type_=Date).label("f"),
+                   bindparam(f"l{i}", type_=Date).label("l")) for i in range(len(months))
+        ]).cte("months")
+        return (select(ranges.c.k, IncidentCount.category, func.sum(IncidentCount.count))
+                .join(IncidentCount, IncidentCount.day.between(ranges.c.f, ranges.c.l))
+                .where(scope_param(IncidentCount.community_id, ids))
+                .group_by(ranges.c.k, IncidentCount.category))
+
+    params: dict[str, Any] = {} if ids is None else {"cids": ids}
+    for i, (_, _, first, last) in enumerate(months):
+        params |= {f"f{i}": first, f"l{i}": last}
+    rows = session.execute(prepared(("trend", len(months), ids is not None), build),
+                           params).all()
     found = {(months[int(k)][:2], c): int(n or 0) for k, c, n in rows}
     cats = list(CATEGORIES) + sorted({c for _, c in found} - set(CATEGORIES))
     data = [(y, m, c, found.get(((y, m), c), 0)) for y, m, _, _ in months for c in cats]

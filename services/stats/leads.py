@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from db.models import Lead, LeadEvent, Member, Team, User
 from services import clock
 from services.actor import Actor, Perm, require
-from services.sqlutil import percentile, seconds_between
-from services.stats.common import bounds, communities_frame, frame, in_scope
+from services.sqlutil import seconds_between
+from services.stats.common import bounds, communities_frame, frame, in_scope, quantiles
 from services.stats.periods import Period, share
 
 LEVELS = ("grid", "community", "station", "district")
@@ -80,7 +80,12 @@ def _count_if(cond: Any) -> Any:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
-def _tallies(session: Session, where: list[Any], now: datetime) -> list[int]:
+TALLIES = ("created", "n_dispatch", "n_accept", "n_resolve", "accept_on_time", "accept_base",
+           "resolve_on_time", "resolve_base", "escalated")
+
+
+def _cells(session: Session, where: list[Any], now: datetime) -> pd.DataFrame:
+    """Every tally per (community, category), in one pass over the period's leads."""
     live = Lead.status != "duplicate"
     acc_base = and_(live, Lead.accept_due_at.is_not(None),
                     or_(Lead.accepted_at.is_not(None), Lead.accept_due_at < now))
@@ -88,8 +93,8 @@ def _tallies(session: Session, where: list[Any], now: datetime) -> list[int]:
                     or_(Lead.resolved_at.is_not(None), Lead.resolve_due_at < now))
     escalated = or_(Lead.status == "escalated", Lead.overdue_step > 0, exists().where(
         LeadEvent.lead_id == Lead.id, LeadEvent.to_status == "escalated"))
-    row = session.execute(select(
-        func.count(),
+    rows = session.execute(select(
+        Lead.community_id, Lead.category, func.count(),
         _count_if(Lead.dispatched_at.is_not(None)),
         _count_if(and_(Lead.accepted_at.is_not(None), Lead.dispatched_at.is_not(None))),
         _count_if(Lead.resolved_at.is_not(None)),
@@ -100,16 +105,20 @@ def _tallies(session: Session, where: list[Any], now: datetime) -> list[int]:
                        Lead.resolved_at <= Lead.resolve_due_at)),
         _count_if(res_base),
         _count_if(escalated),
-    ).where(*where)).one()
-    return [int(v or 0) for v in row]
+    ).where(*where).group_by(Lead.community_id, Lead.category)).all()
+    out = frame(rows, ["community_id", "category", *TALLIES])
+    out[list(TALLIES)] = out[list(TALLIES)].fillna(0).astype(int)
+    return out
 
 
-def _durations(session: Session, where: list[Any], start: Any, end: Any, n: int) -> Durations:
-    if n == 0:
-        return Durations(0, None, None)
-    query = select(seconds_between(session, start, end)).where(
-        *where, start.is_not(None), end.is_not(None))
-    return Durations(n, percentile(session, query, 0.5), percentile(session, query, 0.9))
+def _durations(session: Session, where: list[Any], counts: list[int]) -> list[Durations]:
+    """Median and 90th percentile of dispatch, accept and resolve times, in one statement."""
+    spans = [(Lead.created_at, Lead.dispatched_at), (Lead.dispatched_at, Lead.accepted_at),
+             (Lead.created_at, Lead.resolved_at)]
+    query = select(*[seconds_between(session, a, b).label(f"d{i}")
+                     for i, (a, b) in enumerate(spans)]).where(*where)
+    found = quantiles(session, query, counts, (0.5, 0.9))
+    return [Durations(n, median, p90) for n, (median, p90) in zip(counts, found, strict=True)]
 
 
 def closed_by_level(session: Session, *, actor: Actor, period: Period,
@@ -128,63 +137,88 @@ def closed_by_level(session: Session, *, actor: Actor, period: Period,
     return {level: found.pop(level, 0) for level in LEVELS} | found
 
 
+def _handling(session: Session, actor: Actor, period: Period, where: list[Any],
+              cells: pd.DataFrame, communities: Collection[int] | None) -> LeadHandling:
+    t = {k: int(cells[k].sum()) for k in TALLIES}
+    dispatch, accept, resolve = _durations(
+        session, where, [t["n_dispatch"], t["n_accept"], t["n_resolve"]])
+    return LeadHandling(
+        period=period, created=t["created"], dispatch=dispatch, accept=accept, resolve=resolve,
+        accept_on_time=t["accept_on_time"], accept_base=t["accept_base"],
+        resolve_on_time=t["resolve_on_time"], resolve_base=t["resolve_base"],
+        escalated=t["escalated"],
+        closed_by_level=closed_by_level(session, actor=actor, period=period,
+                                        communities=communities))
+
+
 def lead_handling(session: Session, *, actor: Actor, period: Period, now: datetime | None = None,
                   communities: Collection[int] | None = None) -> LeadHandling:
     """How fast and where leads created (or closed) in the period were handled."""
-    require(actor, Perm.VIEW_STATS)
-    now = now or clock.now()
-    where = _created_in(actor, period, communities)
-    (created, n_disp, n_acc, n_res, acc_ok, acc_base, res_ok, res_base,
-     escalated) = _tallies(session, where, now)
-    return LeadHandling(
-        period=period, created=created,
-        dispatch=_durations(session, where, Lead.created_at, Lead.dispatched_at, n_disp),
-        accept=_durations(session, where, Lead.dispatched_at, Lead.accepted_at, n_acc),
-        resolve=_durations(session, where, Lead.created_at, Lead.resolved_at, n_res),
-        accept_on_time=acc_ok, accept_base=acc_base, resolve_on_time=res_ok,
-        resolve_base=res_base, escalated=escalated,
-        closed_by_level=closed_by_level(session, actor=actor, period=period,
-                                        communities=communities),
-    )
+    return lead_report(session, actor=actor, period=period, now=now,
+                       communities=communities)[0]
 
 
-def volume_by(session: Session, *, actor: Actor, period: Period, by: str,
-              communities: Collection[int] | None = None) -> pd.DataFrame:
-    """Leads created in the period counted by `category`, `community` or `team` (reporter's)."""
+def lead_report(session: Session, *, actor: Actor, period: Period, now: datetime | None = None,
+                communities: Collection[int] | None = None) -> tuple[LeadHandling, LeadVolumes]:
+    """Handling figures and volumes together, sharing the pass over the period's leads."""
     require(actor, Perm.VIEW_STATS)
     where = _created_in(actor, period, communities)
-    if by == "category":
-        rows = session.execute(select(Lead.category, func.count()).where(*where)
-                               .group_by(Lead.category).order_by(func.count().desc())).all()
-        out = frame(rows, ["category", "leads"])
-    elif by == "community":
-        rows = session.execute(select(Lead.community_id, func.count()).where(*where)
-                               .group_by(Lead.community_id)).all()
-        out = communities_frame(session, actor=actor, communities=communities).merge(
-            frame(rows, ["community_id", "leads"]), on="community_id", how="left")
-        out["leads"] = out["leads"].fillna(0).astype(int)
-        out = out.sort_values("leads", ascending=False, kind="stable")
-    elif by == "team":
-        out = _by_team(session, where)
-    else:
-        raise ValueError(by)
+    cells = _cells(session, where, now or clock.now())
+    return (_handling(session, actor, period, where, cells, communities),
+            _volumes(session, actor, where, cells, communities))
+
+
+@dataclass(frozen=True)
+class LeadVolumes:
+    """Leads created in the period by category, by community and by the reporter's team."""
+
+    by_category: pd.DataFrame  # category, leads, share
+    by_community: pd.DataFrame  # community_id, names, station, population, leads, share
+    by_team: pd.DataFrame  # team_id (empty: not a team member), team, kind, leads, share
+
+
+def _with_share(out: pd.DataFrame) -> pd.DataFrame:
     total = int(out["leads"].sum())
     out["share"] = [share(int(n), total) for n in out["leads"]]
     return out.reset_index(drop=True)
 
 
+def lead_volumes(session: Session, *, actor: Actor, period: Period,
+                 communities: Collection[int] | None = None) -> LeadVolumes:
+    """Leads by category, community and the reporter's team."""
+    return lead_report(session, actor=actor, period=period, communities=communities)[1]
+
+
+def _volumes(session: Session, actor: Actor, where: list[Any], cells: pd.DataFrame,
+             communities: Collection[int] | None) -> LeadVolumes:
+    cells = cells.rename(columns={"created": "leads"})
+    by_cat = cells.groupby("category", as_index=False)["leads"].sum().sort_values(
+        ["leads", "category"], ascending=[False, True])
+    by_place = communities_frame(session, actor=actor, communities=communities).merge(
+        cells.groupby("community_id", as_index=False)["leads"].sum(), on="community_id",
+        how="left")
+    by_place["leads"] = by_place["leads"].fillna(0).astype(int)
+    by_place = by_place.sort_values("leads", ascending=False, kind="stable")
+    return LeadVolumes(_with_share(by_cat), _with_share(by_place),
+                       _with_share(_by_team(session, where)))
+
+
 def _by_team(session: Session, where: list[Any]) -> pd.DataFrame:
-    member_id = func.coalesce(Lead.reporter_member_id, User.member_id)
+    """Counted per reporter first (one pass over the leads), then the few groups joined."""
+    groups = (select(Lead.reporter_member_id.label("m"), Lead.reporter_user_id.label("u"),
+                     func.count().label("n")).where(*where)
+              .group_by(Lead.reporter_member_id, Lead.reporter_user_id).subquery("g"))
+    member_id = func.coalesce(groups.c.m, User.member_id)
     rows = session.execute(
-        select(Team.id, Team.name, Team.kind, func.count())
-        .select_from(Lead)
-        .outerjoin(User, User.id == Lead.reporter_user_id)
+        select(Team.id, Team.name, Team.kind, func.sum(groups.c.n))
+        .select_from(groups)
+        .outerjoin(User, User.id == groups.c.u)
         .outerjoin(Member, Member.id == member_id)
         .outerjoin(Team, Team.id == Member.team_id)
-        .where(*where)
         .group_by(Team.id, Team.name, Team.kind)
-        .order_by(func.count().desc())
+        .order_by(func.sum(groups.c.n).desc(), Team.id)
     ).all()
     out = frame(rows, ["team_id", "team", "kind", "leads"])
     out["team_id"] = out["team_id"].astype("Int64")
+    out["leads"] = out["leads"].astype(int)
     return out

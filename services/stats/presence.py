@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Float, and_, case, cast, func, or_, select
+from sqlalchemy import ColumnElement, Float, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Officer, Presence
@@ -15,7 +16,7 @@ from services import clock
 from services.actor import Actor, Perm, require
 from services.errors import Invalid
 from services.sqlutil import seconds_between
-from services.stats.common import frame, in_scope
+from services.stats.common import frame, prepared, scope_ids, scope_param
 
 TARGET_HOURS = 40.0
 
@@ -72,10 +73,35 @@ def _hours(session: Session):  # type: ignore[no-untyped-def]
     return func.coalesce(Presence.hours, case((Presence.ended_at.is_not(None), span), else_=0.0))
 
 
-def _officer_scope(actor: Actor, communities: Collection[int] | None):  # type: ignore[no-untyped-def]
+def _officer_scope(ids: list[int] | None) -> ColumnElement[bool]:
     """Officers who look after a community in scope."""
     return Officer.id.in_(select(Community.officer_id).where(
-        Community.officer_id.is_not(None), in_scope(actor, Community.id, communities)))
+        Community.officer_id.is_not(None), scope_param(Community.id, ids)))
+
+
+def _started(lo: str, hi: str) -> ColumnElement[bool]:
+    return and_(Presence.started_at >= bindparam(lo), Presence.started_at < bindparam(hi))
+
+
+def _params(before: Range, after: Range, ids: list[int] | None) -> dict[str, Any]:
+    values = {"b0": clock.day_start(before.first), "b1": clock.day_start(before.end),
+              "a0": clock.day_start(after.first), "a1": clock.day_start(after.end)}
+    return values if ids is None else {**values, "cids": ids}
+
+
+def _per_officer_stmt(session: Session, ids: list[int] | None) -> Any:
+    hours = _hours(session)
+    in_before, in_after = _started("b0", "b1"), _started("a0", "a1")
+    sums = (select(Presence.officer_id.label("oid"),
+                   func.sum(case((in_before, hours), else_=0.0)).label("hb"),
+                   func.sum(case((in_after, hours), else_=0.0)).label("ha"))
+            .where(or_(in_before, in_after), scope_param(Presence.community_id, ids))
+            .group_by(Presence.officer_id).subquery())
+    return (select(Officer.id, Officer.name, Officer.badge_no,
+                   func.coalesce(sums.c.hb, 0.0), func.coalesce(sums.c.ha, 0.0))
+            .outerjoin(sums, sums.c.oid == Officer.id)
+            .where(Officer.active.is_(True), or_(_officer_scope(ids), sums.c.oid.is_not(None)))
+            .order_by(Officer.badge_no))
 
 
 def per_officer(session: Session, *, actor: Actor, today: date | None = None,
@@ -84,25 +110,10 @@ def per_officer(session: Session, *, actor: Actor, today: date | None = None,
     """Each active officer in scope: hours a week before and after the split, below target."""
     require(actor, Perm.VIEW_STATS)
     before, after = ranges(today or clock.local_today(), split)
-    b0, b1 = clock.day_start(before.first), clock.day_start(before.end)
-    a0, a1 = clock.day_start(after.first), clock.day_start(after.end)
-    hours = _hours(session)
-    started = Presence.started_at
-    in_before = and_(started >= b0, started < b1)
-    in_after = and_(started >= a0, started < a1)
-    sums = (select(Presence.officer_id.label("oid"),
-                   func.sum(case((in_before, hours), else_=0.0)).label("hb"),
-                   func.sum(case((in_after, hours), else_=0.0)).label("ha"))
-            .where(or_(in_before, in_after), in_scope(actor, Presence.community_id, communities))
-            .group_by(Presence.officer_id).subquery())
-    rows = session.execute(
-        select(Officer.id, Officer.name, Officer.badge_no,
-               func.coalesce(sums.c.hb, 0.0), func.coalesce(sums.c.ha, 0.0))
-        .outerjoin(sums, sums.c.oid == Officer.id)
-        .where(Officer.active.is_(True), or_(_officer_scope(actor, communities),
-                                             sums.c.oid.is_not(None)))
-        .order_by(Officer.badge_no)
-    ).all()
+    ids = scope_ids(actor, communities)
+    stmt = prepared(("per_officer", session.get_bind().dialect.name, ids is not None),
+                    lambda: _per_officer_stmt(session, ids))
+    rows = session.execute(stmt, _params(before, after, ids)).all()
     out = frame(rows, ["officer_id", "name", "badge_no", "hours_before", "hours_after"])
     out["per_week_before"] = (out["hours_before"].astype(float) / before.weeks).round(1)
     out["per_week_after"] = (out["hours_after"].astype(float) / after.weeks).round(1)
@@ -110,24 +121,32 @@ def per_officer(session: Session, *, actor: Actor, today: date | None = None,
     return out
 
 
+def _change_stmt(session: Session, ids: list[int] | None) -> Any:
+    scope = scope_param(Presence.community_id, ids)
+    parts = []
+    for lo, hi in (("b0", "b1"), ("a0", "a1")):
+        inside = and_(_started(lo, hi), scope)
+        hours = select(cast(func.coalesce(func.sum(_hours(session)), 0.0), Float)).where(inside)
+        officers = select(func.count()).select_from(Officer).where(
+            Officer.active.is_(True),
+            or_(_officer_scope(ids), Officer.id.in_(select(Presence.officer_id).where(inside))))
+        parts += [hours.scalar_subquery(), officers.scalar_subquery()]
+    return select(*parts)
+
+
 def hours_change(session: Session, *, actor: Actor, today: date | None = None,
                  split: date | None = None,
                  communities: Collection[int] | None = None) -> HoursChange:
-    """Hours a week per active officer before and after the split (6 h → 40 h on the demo)."""
+    """Hours a week per active officer before and after the split (6 h → 40 h on the demo).
+
+    Hours count whoever logged them (an officer since made inactive included); the divisor is
+    the active officers who look after a community in scope or logged time in it.
+    """
     require(actor, Perm.VIEW_STATS)
     before, after = ranges(today or clock.local_today(), split)
-    result = []
-    for rng in (before, after):
-        start, end = clock.day_start(rng.first), clock.day_start(rng.end)
-        total = session.scalar(select(cast(func.coalesce(func.sum(_hours(session)), 0.0), Float))
-                               .where(Presence.started_at >= start, Presence.started_at < end,
-                                      in_scope(actor, Presence.community_id, communities)))
-        officers = session.scalar(select(func.count()).select_from(Officer).where(
-            Officer.active.is_(True),
-            or_(_officer_scope(actor, communities), Officer.id.in_(
-                select(Presence.officer_id).where(
-                    Presence.started_at >= start, Presence.started_at < end,
-                    in_scope(actor, Presence.community_id, communities))))))
-        result.append((float(total or 0.0), int(officers or 0)))
-    (hb, ob), (ha, oa) = result
-    return HoursChange(before, after, hb, ha, ob, oa)
+    ids = scope_ids(actor, communities)
+    stmt = prepared(("hours_change", session.get_bind().dialect.name, ids is not None),
+                    lambda: _change_stmt(session, ids))
+    hb, ob, ha, oa = session.execute(stmt, _params(before, after, ids)).one()
+    return HoursChange(before, after, float(hb or 0.0), float(ha or 0.0), int(ob or 0),
+                       int(oa or 0))
