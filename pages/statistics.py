@@ -9,10 +9,9 @@ from services.stats.common import communities_frame
 from ui import guard
 from ui.bridge import db_session
 from ui.i18n import t
-from ui.stats_controls import briefing_button, period_chooser, scope_filter
+from ui.stats_controls import briefing_button, period_chooser, scope_filter, show_problem
 from ui.stats_views import disputes_view, incidents_view
 from ui.stats_work import leads_view, presence_view, teams_view
-from ui.widgets import show_error
 
 actor = guard.require(Perm.VIEW_STATS)
 st.title(t("page.statistics"))
@@ -41,4 +40,4 @@ for view, tab in zip(VIEWS, tabs, strict=True):
             else:
                 teams_view(actor, period, communities)
         except ServiceError as exc:
-            show_error(exc)
+            show_problem(exc)

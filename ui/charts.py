@@ -71,7 +71,7 @@ def bars_with_target(frame: pd.DataFrame, *, target: float, title: str, x_title:
     )
     rule = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(
         color="#333", strokeDash=[4, 4]).encode(x="target:Q")
-    return alt.layer(bars, rule, title=_title(title))
+    return alt.LayerChart(layer=[bars, rule]).properties(title=_title(title))
 
 
 def simple_bars(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str) -> alt.Chart:

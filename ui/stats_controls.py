@@ -12,7 +12,7 @@ import streamlit as st
 
 from db.engine import session_scope
 from services.actor import Actor
-from services.errors import Invalid
+from services.errors import Invalid, ServiceError
 from services.stats.briefing import weekly_briefing
 from services.stats.export import csv_bytes, labelled, xlsx_bytes
 from services.stats.periods import PRESETS, Period, period_for
@@ -73,11 +73,16 @@ def scope_filter(places: pd.DataFrame) -> tuple[list[int] | None, str]:
     return None, t("stats.scope_all")
 
 
+def show_problem(exc: ServiceError) -> None:
+    """A service error in the user's language; for bad input, what to change."""
+    fields = getattr(exc, "fields", None) or {}
+    st.error(t(next(iter(fields.values()))) if fields else t(exc.key, **exc.params))
+
+
 def table(frame: pd.DataFrame, name: str, *, height: int | None = None) -> None:
     """A table with translated headers, and CSV and Excel downloads of exactly what it shows."""
     shown = labelled(frame, t)
-    st.dataframe(shown, hide_index=True, key=f"stats_table_{name}",
-                 **({"height": height} if height else {}))
+    st.dataframe(shown, hide_index=True, key=f"stats_table_{name}", height=height or "auto")
     downloads(name, lambda: {t(f"stats.table.{name}"): shown})
 
 

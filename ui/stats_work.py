@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -22,7 +22,23 @@ Scope = Sequence[int] | None
 def leads_view(actor: Actor, period: Period, communities: Scope) -> None:
     with db_session() as s:
         h, volumes = leads.lead_report(s, actor=actor, period=period, communities=communities)
-    by_cat, by_place, by_team = volumes.by_category, volumes.by_community, volumes.by_team
+    _handling(h)
+    left, right = st.columns(2)
+    cats = pd.DataFrame({"label": [label("stats.lead_cat", c)
+                                   for c in volumes.by_category["category"]],
+                         "value": volumes.by_category["leads"]})
+    draw(left, charts.ranked_bars(
+        cats, title=t("stats.chart.lead_categories", period=period.label()),
+        x_title=t("stats.col.leads"), y_title=t("stats.col.category")))
+    levels = pd.DataFrame({"label": [t(f"stats.level.{k}") for k in h.closed_by_level],
+                           "value": list(h.closed_by_level.values())})
+    draw(right, charts.simple_bars(
+        levels, title=t("stats.chart.closed_levels", period=period.label()),
+        x_title=t("stats.col.level"), y_title=t("stats.col.leads")))
+    _volumes(volumes)
+
+
+def _handling(h: leads.LeadHandling) -> None:
     cols = st.columns(4)
     cols[0].metric(t("stats.leads.created"), f"{h.created:,}")
     cols[1].metric(t("stats.leads.escalated"), f"{h.escalated:,}",
@@ -47,17 +63,10 @@ def leads_view(actor: Actor, period: Period, communities: Scope) -> None:
         table(deadlines, "lead_deadlines")
     if h.closed < 10 or h.created < 10:
         st.caption(t("stats.small_base_note"))
-    left, right = st.columns(2)
-    cats = pd.DataFrame({"label": [label("stats.lead_cat", c) for c in by_cat["category"]],
-                         "value": by_cat["leads"]})
-    draw(left, charts.ranked_bars(
-        cats, title=t("stats.chart.lead_categories", period=period.label()),
-        x_title=t("stats.col.leads"), y_title=t("stats.col.category")))
-    levels = pd.DataFrame({"label": [t(f"stats.level.{k}") for k in h.closed_by_level],
-                           "value": list(h.closed_by_level.values())})
-    draw(right, charts.simple_bars(
-        levels, title=t("stats.chart.closed_levels", period=period.label()),
-        x_title=t("stats.col.level"), y_title=t("stats.col.leads")))
+
+
+def _volumes(volumes: leads.LeadVolumes) -> None:
+    by_place, by_team = volumes.by_community, volumes.by_team
     names = by_place["name_en"].where(by_place["name_en"] != "", by_place["name"]) \
         if lang() == "en" else by_place["name"]
     st.subheader(t("stats.table.leads_by_community"))
@@ -72,8 +81,8 @@ def leads_view(actor: Actor, period: Period, communities: Scope) -> None:
 
 def presence_view(actor: Actor, today: date, communities: Scope) -> None:
     default = date(today.year if today > date(today.year, 7, 1) else today.year - 1, 7, 1)
-    split = st.date_input(t("stats.presence.split"), value=default, max_value=today,
-                          key="stats_split")
+    split = st.date_input(t("stats.presence.split"), value=default,
+                          max_value=today - timedelta(days=1), key="stats_split")
     with db_session() as s:
         change = presence.hours_change(s, actor=actor, today=today, split=split,
                                        communities=communities)

@@ -10,7 +10,6 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import (
     ColumnElement,
-    Select,
     and_,
     bindparam,
     func,
@@ -85,7 +84,7 @@ def frame(rows: Any, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
-def quantiles(session: Session, query: Select[Any], counts: Sequence[int],
+def quantiles(session: Session, query: Any, counts: Sequence[int],
               qs: Sequence[float]) -> list[list[float | None]]:
     """Nearest-rank quantiles of every column of `query`, reading its rows once.
 

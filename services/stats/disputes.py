@@ -136,6 +136,7 @@ def open_by_age(session: Session, *, actor: Actor, now: datetime | None = None,
 
 def _parties(session: Session) -> tuple[Any, ColumnElement[str], ColumnElement[str]]:
     """A lateral table of each dispute's parties (names, or objects with a name and phone)."""
+    je: Any
     if session.get_bind().dialect.name == "sqlite":
         je = func.json_each(Dispute.parties).table_valued("value", "type").alias("je")
         is_obj = je.c.type == "object"

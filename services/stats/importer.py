@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Community, IncidentCount
@@ -187,7 +188,7 @@ def import_incidents(session: Session, *, actor: Actor, table: pd.DataFrame,
 def _write(session: Session, new: pd.DataFrame, updates: pd.DataFrame,
            progress: Progress | None) -> None:
     """Core executemany in chunks (the ORM's per-row bookkeeping triples the time)."""
-    table = IncidentCount.__table__
+    table = cast(Table, IncidentCount.__table__)
     inserts = [{"day": d, "category": c, "community_id": i, "count": n}
                for d, c, i, n in zip(new["day"].dt.date.tolist(), new["category"].tolist(),
                                      new["community_id"].astype(int).tolist(),

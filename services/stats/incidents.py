@@ -115,7 +115,7 @@ def community_ranking(session: Session, *, actor: Actor, period: Period,
 
 def _months(through: date) -> list[tuple[int, int, date, date]]:
     """(year, month, first day, last day) from January of the year before to `through`."""
-    out = []
+    out: list[tuple[int, int, date, date]] = []
     for year in (through.year - 1, through.year):
         for month in range(1, 13):
             first = date(year, month, 1)

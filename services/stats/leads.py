@@ -133,7 +133,7 @@ def closed_by_level(session: Session, *, actor: Actor, period: Period,
                in_scope(actor, Lead.community_id, communities))
         .group_by(Lead.closed_level)
     ).all()
-    found = {level: int(n) for level, n in rows}
+    found = {str(level): int(n) for level, n in rows}
     return {level: found.pop(level, 0) for level in LEVELS} | found
 
 
