@@ -28,9 +28,11 @@ COLUMNS = ("id", "created_at", "category", "urgency", "status", "community", "as
 Label = Callable[[str, str], str]
 
 
+_ASSIGNEE = aliased(User)  # made once: an alias copies every column
+
 def _rows(session: Session, actor: Actor, filters: InboxFilters, now: datetime,
           label: Label) -> list[list[object]]:
-    assignee = aliased(User)
+    assignee = _ASSIGNEE
     stmt = (
         select(Lead.id, Lead.created_at, Lead.category, Lead.urgency, Lead.status,
                Community.name, func.coalesce(Officer.name, assignee.display_name, ""),

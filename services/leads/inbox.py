@@ -22,6 +22,8 @@ SORTS = ("deadline", "newest", "oldest")
 REPLY_ACTIONS = ("comment", "resolve", "return", "reopen", "escalate", "reassign", "duplicate")
 
 
+_ASSIGNEE = aliased(User)  # made once: an alias copies every column
+
 @dataclass(frozen=True)
 class InboxFilters:
     mine: bool = False  # officer: assigned to me; grid worker: my reports
@@ -115,7 +117,7 @@ def count_capped(session: Session, where: list[ColumnElement[bool]]) -> tuple[in
 
 
 def rows_query(where: list[ColumnElement[bool]], now: datetime) -> Any:
-    assignee = aliased(User)
+    assignee = _ASSIGNEE
     return (
         select(Lead.id, Lead.created_at, Lead.category, Lead.urgency, Lead.status,
                Community.name, func.coalesce(Officer.name, assignee.display_name, ""),

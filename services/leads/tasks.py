@@ -18,6 +18,7 @@ from services.leads.workflow import OPEN_STATUSES
 from services.scope import community_filter
 from services.text import clean_text
 
+_CLAIMER = aliased(Member)  # made once: an alias copies every column
 
 @dataclass(frozen=True)
 class TaskView:
@@ -79,7 +80,7 @@ def create_task(session: Session, *, actor: Actor, lead_id: int, title: str,
 def list_tasks(session: Session, *, actor: Actor, statuses: tuple[str, ...] = (),
                limit: int = 200) -> list[TaskView]:
     require(actor, Perm.VIEW_LEADS)
-    claimer = aliased(Member)
+    claimer = _CLAIMER
     stmt = (select(Task.id, Task.lead_id, Community.name, Team.name, Task.title,
                    Task.description, Task.status, claimer.name, Task.report, Task.created_at,
                    Task.version)
