@@ -21,7 +21,8 @@ def env(app_env: AppEnv) -> dict[str, str]:  # noqa: F811 - the shared fixture, 
         w = build(s)
         names = {k: s.get(User, getattr(w, k).user_id).username  # type: ignore[union-attr]
                  for k in ("admin", "supervisor", "officer", "grid_worker")}
-    return {**names, "response": str(w.response.id), "a": str(w.a.id)}
+    return {**names, "response": str(w.response.id), "a": str(w.a.id),
+            "b": str(w.b.id)}
 
 
 def _open(username: str, page: str):  # type: ignore[no-untyped-def]
@@ -93,6 +94,10 @@ def test_supervisor_sees_masked_and_cannot_edit_grid_worker_is_refused(
     assert not at.exception
     frame = at.dataframe(key="roster_table").value
     assert set(frame.iloc[:, 0]) == {"双林社区", "临江社区"}
+    at.switch_page(PAGE["community"])  # as from a row of the district view
+    at.query_params["id"] = env["b"]
+    at.run()
+    assert not at.exception and "临江社区" in at.title[0].value
     at = _open(env["supervisor"], "community")
     at.segmented_control(key="community_section").set_value("members").run()
     assert not at.exception
