@@ -47,7 +47,7 @@ on_existing = st.radio(t("stats.import.on_existing"), ["skip", "update"], horizo
                        key="import_on_existing",
                        format_func=lambda m: t(f"stats.import.mode.{m}"))
 take_valid = False
-if plan.rejected:
+if plan.rejected and plan.valid:
     take_valid = st.checkbox(t("stats.import.take_valid", n=plan.valid), key="import_take_valid")
 ready = plan.valid > 0 and (not plan.rejected or take_valid)
 if st.button(t("stats.import.run"), key="import_run", type="primary", disabled=not ready):
