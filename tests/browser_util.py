@@ -10,13 +10,13 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from db.engine import make_engine
 from db.migrate import upgrade
+from services.clock import local_today
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -40,7 +40,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen[bytes]]:
+def start_server(
+    data_dir: Path, extra_env: dict[str, str] | None = None
+) -> tuple[str, subprocess.Popen[bytes]]:
     port = _free_port()
     env = {**os.environ, "PINGAN_DATABASE_URL": f"sqlite:///{data_dir / 'pingan.db'}",
            "PINGAN_DATA_DIR": str(data_dir), "PINGAN_DEMO": "1", **(extra_env or {})}
@@ -73,7 +75,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo")
     engine = make_engine(f"sqlite:///{path / 'pingan.db'}")
     upgrade(engine)
-    load_demo(engine, leads=3000, today=date.today())
+    load_demo(engine, leads=3000, today=local_today())
     engine.dispose()
     return path
 
