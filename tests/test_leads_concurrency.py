@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from db.engine import session_scope
 from db.models import Lead, LeadEvent
 from services import audit, leads
-from services.errors import Conflict
+from services.errors import Conflict, Invalid
 from tests.leads_world import World, build
 
 WRITERS, EACH = 8, 500
@@ -125,3 +125,29 @@ def test_sweeps_running_at_once_escalate_each_overdue_lead_once(engine: Engine) 
                              .where(LeadEvent.action == "auto_escalate")
                              .group_by(LeadEvent.lead_id)).all()
     assert len(per_lead) == 30 and {c for _, c in per_lead} == {1}
+
+
+def test_two_members_claiming_one_task_at_once_one_gets_it(engine: Engine) -> None:
+    from tests import factories as f
+
+    w = _world(engine)
+    with session_scope(engine, write=True) as s:
+        other = f.member(s, w.team1, grid_id=w.g1.id)
+        mate = f.actor(s, f.user(s, "grid_worker", communities=[w.c1], member_id=other.id))
+        view = leads.report_lead(s, actor=w.grid1, category="help", urgency="routine",
+                                 description="帮独居老人取药")
+        task_id = leads.create_task(s, actor=w.officer1, lead_id=view.id, title="取药")
+
+    def claim(actor: Any) -> Callable[[], Any]:
+        def go() -> Any:
+            with session_scope(engine, write=True) as s:
+                return leads.claim_task(s, actor=actor, task_id=task_id, shown_version=1)
+        return go
+
+    results = _run_all([claim(w.grid1), claim(mate)])
+    assert sum(r is None for r in results) == 1  # claim_task returns None on success
+    loser = next(r for r in results if r is not None)
+    assert isinstance(loser, Invalid) and loser.key == "leads.task_taken"
+    with session_scope(engine) as s:
+        task = leads.list_tasks(s, actor=w.officer1)[0]
+    assert task.status == "claimed" and task.claimed_by

@@ -183,3 +183,18 @@ def test_nearby_leads_of_the_same_category_and_adding_to_one(
     mine = leads.inbox(session, actor=w.grid2, filters=leads.InboxFilters())
     assert [r.id for r in mine.rows] == [first.id]
     assert _count(session, Lead) == 3
+
+
+def test_photos_of_a_rolled_back_report_are_removed(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from db.engine import session_scope
+
+    with session_scope(engine, write=True) as s:
+        w = build(s)
+    photos = tmp_path / "photos"
+    with pytest.raises(RuntimeError), session_scope(engine, write=True) as s:
+        _report(s, w.grid1, photos, photos=[PNG])
+        assert len(list(photos.iterdir())) == 1
+        raise RuntimeError("the caller's transaction fails after the report")
+    assert list(photos.iterdir()) == []
+    with session_scope(engine) as s:
+        assert _count(s, Lead) == 0

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from db.models import LeadPhoto
@@ -65,9 +65,17 @@ def store_photos(session: Session, lead_id: int, photos: Sequence[Checked],
         return
     folder = photo_dir(directory)
     folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def forget(*_: object) -> None:  # the lead was not saved: its files go too
+        for path in written:
+            path.unlink(missing_ok=True)
+
+    event.listen(session, "after_rollback", forget, once=True)
     for photo in photos:
         name = f"{secrets.token_hex(16)}.{ALLOWED[photo.mime]}"
         fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        written.append(folder / name)
         with os.fdopen(fd, "wb") as fh:
             fh.write(photo.data)
         session.add(LeadPhoto(lead_id=lead_id, stored_name=name, mime=photo.mime,

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, aliased
 from db.models import Community, Lead, LeadEvent, Member, Task, Team
 from services import audit, clock
 from services.actor import Actor, Perm, require
-from services.concurrency import last_change, update_versioned
-from services.errors import Conflict, Invalid, NotFound
+from services.concurrency import update_versioned
+from services.errors import Invalid, NotFound
 from services.leads.common import NOTE_MAX, load_visible, team_ids
 from services.leads.workflow import OPEN_STATUSES
 from services.scope import community_filter
@@ -104,9 +104,9 @@ def _task_for_member(session: Session, actor: Actor, task_id: int, lock: bool) -
         stmt = stmt.with_for_update(skip_locked=True)
     task = session.scalar(stmt)
     if task is None:
-        if lock and session.get(Task, task_id) is not None:
-            who, when = last_change(session, "task", task_id)
-            raise Conflict(who=who, when=when)
+        if lock and session.scalar(select(Task.id).where(Task.id == task_id,
+                                                         _member_scope(session, actor))):
+            raise Invalid(key="leads.task_taken")  # locked: someone is claiming it right now
         raise NotFound()
     return task
 
