@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -9,8 +10,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -67,37 +69,62 @@ def start_server(
     raise RuntimeError("the Streamlit server did not start: see " + log.name)
 
 
+# Test modules import these fixtures, which makes pytest see one fixture per module; the
+# work itself is shared here so that the session has one demo, one server, one Chromium.
+_shared: dict[str, Any] = {}
+_cleanups: list[Callable[[], None]] = []
+
+
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo district in a SQLite file, loaded once per test session."""
-    from services.demo import load_demo
+    if "demo" not in _shared:
+        from services.demo import load_demo
 
-    path = tmp_path_factory.mktemp("demo")
-    engine = make_engine(f"sqlite:///{path / 'pingan.db'}")
-    upgrade(engine)
-    load_demo(engine, leads=3000, today=local_today())
-    engine.dispose()
-    return path
-
-
-@pytest.fixture(scope="session")
-def server(demo_dir: Path) -> Iterator[str]:
-    _need_browser()
-    url, proc = start_server(demo_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+        path = tmp_path_factory.mktemp("demo")
+        engine = make_engine(f"sqlite:///{path / 'pingan.db'}")
+        upgrade(engine)
+        load_demo(engine, leads=3000, today=local_today())
+        engine.dispose()
+        _shared["demo"] = path
+    return cast(Path, _shared["demo"])
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def server(demo_dir: Path) -> str:
     _need_browser()
-    from playwright.sync_api import sync_playwright
+    if "server" not in _shared:
+        url, proc = start_server(demo_dir)
+        _shared["server"] = url
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+        def stop() -> None:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+        _cleanups.append(stop)
+    return cast(str, _shared["server"])
+
+
+@pytest.fixture(scope="session")
+def browser() -> object:
+    _need_browser()
+    if "browser" not in _shared:
+        from playwright.sync_api import sync_playwright
+
+        pw = sync_playwright().start()
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        _shared["browser"] = b
+        _cleanups.append(pw.stop)
+        _cleanups.append(b.close)
+    return _shared["browser"]
+
+
+def shutdown() -> None:
+    """Close what the browser tests opened (called once at the end of the session)."""
+    while _cleanups:
+        with contextlib.suppress(Exception):  # best effort at exit
+            _cleanups.pop()()
+    _shared.clear()
 
 
 def wait_idle(page: object, timeout: float = 30_000) -> None:

@@ -58,3 +58,10 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session for arranging data and calling services; commits at the end of the test."""
     with session_scope(engine, write=True) as s:
         yield s
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the shared demo server and Chromium of the browser tests."""
+    from tests import browser_util
+
+    browser_util.shutdown()
