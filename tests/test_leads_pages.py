@@ -80,9 +80,8 @@ def test_officer_accepts_and_resolves_supervisor_verifies(env: AppEnv) -> None:
     at.button(key="lead_do_close").click().run()
     assert not at.exception and _leads(env)[0][1] == "closed"
 
-    at = _open(users["grid1"], "leads")
-    at.toggle(key="leads_f_mine").set_value(True)
-    at.segmented_control(key="leads_f_show").set_value("all").run()
+    at = _open(users["grid1"], "leads")  # by default: all my reports, newest first
+    assert at.toggle(key="leads_f_mine").value is True
     table = at.dataframe(key="leads_table").value
     assert list(table.iloc[:, 4]) == ["已关闭"] and list(table.iloc[:, -1]) == ["已调解"]
 

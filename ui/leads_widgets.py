@@ -55,7 +55,9 @@ def inbox_filters(actor: Actor) -> leads.InboxFilters:
     with db_session() as s:
         communities, officers = leads.filter_choices(s, actor=actor)
     top = st.columns([2, 1, 1])
-    show = top[0].segmented_control(t("leads.show"), ["open", "all"], key=_kept("show", "open"),
+    reporter = actor.role == Role.GRID_WORKER  # reporters follow their reports to the end
+    show = top[0].segmented_control(t("leads.show"), ["open", "all"],
+                                    key=_kept("show", "all" if reporter else "open"),
                                     format_func=lambda v: t(f"leads.show_{v}"))
     _keep("show")
     mine_default = actor.role in {Role.OFFICER, Role.GRID_WORKER}
@@ -63,12 +65,13 @@ def inbox_filters(actor: Actor) -> leads.InboxFilters:
     _keep("mine")
     overdue = top[2].toggle(t("leads.overdue_only"), key=_kept("overdue", False))
     _keep("overdue")
-    more = _more_filters(dict(communities), dict(officers))
+    more = _more_filters(dict(communities), dict(officers), "newest" if reporter else "deadline")
     return leads.InboxFilters(mine=bool(mine), open_only=show != "all",
                               overdue_only=bool(overdue), **more)
 
 
-def _more_filters(cnames: dict[int, str], onames: dict[int, str]) -> dict[str, Any]:
+def _more_filters(cnames: dict[int, str], onames: dict[int, str],
+                  sort_default: str) -> dict[str, Any]:
     with st.expander(t("leads.more_filters")):
         row = st.columns(3)
         statuses = _multi(row[0], "status", t("leads.f_status"), list(leads.STATUSES),
@@ -83,7 +86,7 @@ def _more_filters(cnames: dict[int, str], onames: dict[int, str]) -> dict[str, A
         oids = _multi(row[1], "officer", t("leads.f_officer"), list(onames), lambda o: onames[o])
         sort = row[2].selectbox(t("leads.f_sort"), list(leads.inbox_sorts()),
                                 format_func=lambda v: t(f"leads.sort_{v}"),
-                                key=_kept("sort", "deadline"))
+                                key=_kept("sort", sort_default))
         _keep("sort")
         days = st.columns(2)
         date_from = days[0].date_input(t("leads.f_from"), key=_kept("from", None))
