@@ -72,10 +72,14 @@ if not saved or saved[0] != signature:
     st.stop()  # the file, the kind, the mapping or the community changed: check again
 plan = saved[1]
 counts(plan)
-if plan.bad:
-    st.warning(t("roster.imp.has_bad", bad=len(plan.bad), good=len(plan.rows) - len(plan.bad)))
+good = len(plan.rows) - len(plan.bad)
+if plan.bad and not good:
+    st.error(t("roster.imp.all_bad"))
     st.dataframe(bad_rows_frame(plan.bad), hide_index=True, key="imp_bad_rows")
-    take = st.checkbox(t("roster.imp.valid_only", n=len(plan.rows) - len(plan.bad)),
+elif plan.bad:
+    st.warning(t("roster.imp.has_bad", bad=len(plan.bad), good=good))
+    st.dataframe(bad_rows_frame(plan.bad), hide_index=True, key="imp_bad_rows")
+    take = st.checkbox(t("roster.imp.valid_only", n=good),
                        key="imp_valid_only")
     if st.button(t("roster.imp.commit_valid"), key="imp_commit_valid", disabled=not take):
         if run(actor, kind, table, mapping, community, valid_only=True):
