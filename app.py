@@ -8,4 +8,4 @@ from ui.widgets import sidebar
 st.set_page_config(page_title="平安 Pingan", page_icon="🛡️", layout="wide")
 actor = guard.require()
 sidebar(actor)
-st.navigation(nav.navigation(actor)).run()
+st.navigation(nav.navigation(actor), expanded=True).run()
