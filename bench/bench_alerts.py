@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from statistics import median
+from typing import Any
 
 from sqlalchemy import Engine, insert, text
 
@@ -58,8 +59,9 @@ def _fill(engine: Engine) -> int:
             {"id": m, "name": f"队员{m}", "phone": f"139{m:08d}", "team_id": m % len(teams) + 1,
              "skills": ["first_aid"] if m % 3 == 0 else [], "availability": {}}
             for m in range(1, MEMBERS + 1)])
-        users = [{"username": "commander", "display_name": "值班长", "password_hash": "x",
-                  "role": "supervisor", "scope_kind": "district"}]
+        users: list[dict[str, Any]] = [{"username": "commander", "display_name": "值班长",
+                                        "password_hash": "x", "role": "supervisor",
+                                        "scope_kind": "district"}]
         users += [{"username": f"o{k}", "display_name": f"民警{k}", "password_hash": "x",
                    "role": "officer", "scope_kind": "communities", "officer_id": k}
                   for k in range(1, COMMUNITIES + 1)]
@@ -93,7 +95,7 @@ def _measure(name: str, engine: Engine, report: Report) -> None:
         took, total = _publish_once(engine, commander)
         times.append(took)
     report(f"alerts: publish to {total} recipients, {name} (median of {RUNS})",
-           statistics.median(times) * 1000, "ms", f"max {max(times) * 1000:.0f} ms; target < 1 s")
+           median(times) * 1000, "ms", f"max {max(times) * 1000:.0f} ms; target < 1 s")
 
 
 def run(report: Report) -> None:

@@ -171,7 +171,8 @@ def overdue_measures(session: Session, *, actor: Actor, today: date | None = Non
         .where(overdue_clause(today), AssistanceCase.status != CLOSED, mine)
         .order_by(AssistanceMeasure.due_date, AssistanceMeasure.id).limit(limit)
     ).all()
-    return [Overdue(*r[:8], days_late=(today - r[7]).days) for r in rows]
+    return [Overdue(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], r[6], r[7],
+                    days_late=(today - r[7]).days) for r in rows if r[7] is not None]
 
 
 def responsible_choices(session: Session, *, actor: Actor, case_id: int) -> list[tuple[int, str]]:

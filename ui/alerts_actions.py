@@ -89,7 +89,7 @@ def _mobilised_form(actor: Actor, d: alerts.AlertDetail) -> None:
             f"alert_mobilised_{d.alert.id}"):
         picked = st.multiselect(t("alerts.members_mobilised"), list(names),
                                 default=[m for m, _, on in d.relayed_members if on],
-                                format_func=names.get, key="alert_mobilised_members")
+                                format_func=lambda m: names[m], key="alert_mobilised_members")
         helpers = st.number_input(t("alerts.helpers"), min_value=0, max_value=10_000, step=1,
                                   key="alert_mobilised_helpers")
         if st.form_submit_button(t("common.save"), key="alert_mobilised_submit"):

@@ -45,9 +45,9 @@ def _fields(form: str, d: alerts.AlertView | None, communities: dict[int, str],
     v = _texts(form, d, errors)
     aim = d.target if d else alerts.Target()
     v["communities"] = st.multiselect(
-        t("alerts.f_communities"), list(communities), format_func=communities.get,
+        t("alerts.f_communities"), list(communities), format_func=lambda c: communities[c],
         default=[c for c in aim.community_ids if c in communities], key=f"{form}_communities")
-    v["grids"] = st.multiselect(t("alerts.f_grids"), list(grids), format_func=grids.get,
+    v["grids"] = st.multiselect(t("alerts.f_grids"), list(grids), format_func=lambda g: grids[g],
                                 default=[g for g in aim.grid_ids if g in grids],
                                 key=f"{form}_grids")
     field_error(errors, "area")

@@ -21,7 +21,7 @@ def new_case_form(actor: Actor) -> None:
         st.caption(t("cases.no_community"))
         return
     errors = pop_errors("case_new")
-    community = st.selectbox(t("cases.community"), list(places), format_func=places.get,
+    community = st.selectbox(t("cases.community"), list(places), format_func=lambda c: places[c],
                              key="case_new_community")
     household = st.text_input(t("cases.household"), key="case_new_household", max_chars=100)
     field_error(errors, "household")
@@ -31,7 +31,7 @@ def new_case_form(actor: Actor) -> None:
     st.caption(t("cases.members_hint"))
     members = people_editor("case_new_members", "cases.person")
     field_error(errors, "members")
-    if st.button(t("cases.create"), type="primary", key="case_new_submit"):
+    if st.button(t("cases.create"), type="primary", key="case_new_submit") and community:
         run("case_new", lambda s: cases.open_case(
             s, actor=actor, community_id=community, household=household or "",
             needs=needs or "", address=address or "", members=members), t("cases.created"))
@@ -44,13 +44,13 @@ def measure_forms(actor: Actor, file: cases.CaseFile) -> None:
             names = {m.id: f"{label('cases.kind', m.kind)} · {m.responsible}"
                      for m in file.measures}
             versions = {m.id: m.version for m in file.measures}
-            pick = st.selectbox(t("cases.measure"), list(names), format_func=names.get,
+            pick = st.selectbox(t("cases.measure"), list(names), format_func=lambda m: names[m],
                                 key="case_progress_measure")
             status = st.selectbox(t("cases.status"), case_measures.STATUSES,
                                   format_func=lambda v: label("cases.measure_status", v),
                                   key="case_progress_status")
             note = st.text_input(t("cases.note"), key="case_progress_note", max_chars=2000)
-            if st.form_submit_button(t("cases.progress"), key="case_progress_submit"):
+            if st.form_submit_button(t("cases.progress"), key="case_progress_submit") and pick:
                 run("case_measure", lambda s: case_measures.update_measure(
                     s, actor=actor, measure_id=pick, shown_version=versions[pick],
                     status=status, note=note or ""), t("cases.saved"))

@@ -18,7 +18,7 @@ def new_dispute_form(actor: Actor) -> None:
     with db_session() as s:
         places = dict(disputes.community_choices(s, actor=actor))
     errors = pop_errors("dispute_new")
-    community = st.selectbox(t("disputes.community"), list(places), format_func=places.get,
+    community = st.selectbox(t("disputes.community"), list(places), format_func=lambda c: places[c],
                              key="dispute_new_community")
     kind = st.selectbox(t("disputes.kind_label"), disputes.KINDS,
                         format_func=lambda v: label("disputes.kind", v), key="dispute_new_kind")
@@ -31,7 +31,7 @@ def new_dispute_form(actor: Actor) -> None:
     field_error(errors, "parties")
     lead = st.number_input(t("disputes.lead_id"), min_value=1, step=1, value=None,
                            key="dispute_new_lead")
-    if st.button(t("disputes.create"), type="primary", key="dispute_new_submit"):
+    if st.button(t("disputes.create"), type="primary", key="dispute_new_submit") and community:
         run("dispute_new", lambda s: disputes.record_dispute(
             s, actor=actor, community_id=community, kind=kind, address=address or "",
             description=text or "", parties=parties, lead_id=int(lead) if lead else None),

@@ -22,10 +22,10 @@ def check_in_out(actor: Actor) -> None:
         places = dict(presence.community_choices(s, actor=actor))
     errors = pop_errors("presence_out")
     if now.since is None:
-        pick = st.selectbox(t("presence.community"), list(places), format_func=places.get,
+        pick = st.selectbox(t("presence.community"), list(places), format_func=lambda c: places[c],
                             key="presence_community")
         if st.button(t("presence.check_in"), type="primary", key="presence_check_in",
-                     icon=":material/login:", disabled=not places):
+                     icon=":material/login:", disabled=not places) and pick is not None:
             run("presence_in", lambda s: presence.check_in(s, actor=actor, community_id=pick),
                 t("presence.checked_in"))
         return

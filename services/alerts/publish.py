@@ -45,9 +45,9 @@ class Reach:
         return self.officers + self.members
 
 
-def _accounts(session: Session, column: Any, ids: Iterable[int]) -> dict[int, int]:
+def _accounts(session: Session, column: Any, ids: Iterable[int | None]) -> dict[int, int]:
     """person id → active user id, for User.member_id or User.officer_id."""
-    wanted = sorted(set(ids))
+    wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
     rows = session.execute(select(column, User.id).where(column.in_(wanted),
@@ -66,9 +66,9 @@ def _officer_rows(session: Session, target: Target, communities: set[int]) -> li
     users = _accounts(session, User.officer_id, [o for _, o in rows])
     seen: dict[int, dict[str, Any]] = {}
     for cid, oid in rows:  # an officer of several communities is one recipient
-        seen.setdefault(int(oid), {"officer_id": int(oid), "member_id": None,
-                                   "user_id": users.get(int(oid)), "community_id": int(cid),
-                                   "team_id": None, "relay_user_id": None})
+        if oid is not None:
+            seen.setdefault(oid, {"officer_id": oid, "member_id": None, "user_id": users.get(oid),
+                                  "community_id": cid, "team_id": None, "relay_user_id": None})
     return list(seen.values())
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Alert, AlertRecipient, Community, Grid, Lead, Member
@@ -85,7 +85,7 @@ class AlertDetail:
     relayed_members: tuple[tuple[int, str, bool], ...]  # for officers: member id, name, mobilised
 
 
-def _reached() -> object:
+def _reached() -> ColumnElement[bool]:
     return or_(AlertRecipient.reached_at.is_not(None), AlertRecipient.acknowledged_at.is_not(None))
 
 
@@ -96,7 +96,7 @@ def counts(session: Session, alert_ids: list[int]) -> dict[int, Counts]:
         select(AlertRecipient.alert_id, func.count(),
                func.count().filter(AlertRecipient.user_id.is_not(None)),
                func.count().filter(AlertRecipient.acknowledged_at.is_not(None)),
-               func.count().filter(_reached()),  # type: ignore[arg-type]
+               func.count().filter(_reached()),
                func.count().filter(AlertRecipient.mobilised.is_(True)),
                func.coalesce(func.sum(AlertRecipient.helpers), 0))
         .where(AlertRecipient.alert_id.in_(alert_ids)).group_by(AlertRecipient.alert_id)).all()
@@ -107,12 +107,12 @@ def counts(session: Session, alert_ids: list[int]) -> dict[int, Counts]:
     return {a: out.get(a, Counts(sightings=int(seen.get(a, 0)))) for a in alert_ids}
 
 
-def _mine_clause(actor: Actor) -> object:
+def _mine_clause(actor: Actor) -> ColumnElement[bool]:
     return or_(AlertRecipient.user_id == actor.user_id,
                AlertRecipient.relay_user_id == actor.user_id)
 
 
-def _candidates(actor: Actor) -> Select[tuple[Alert]]:
+def _candidates(actor: Actor) -> Select[Any]:
     query = select(Alert).order_by(Alert.id.desc()).limit(300)
     if actor.can(Perm.PUBLISH_ALERT):
         return query
@@ -120,7 +120,7 @@ def _candidates(actor: Actor) -> Select[tuple[Alert]]:
     if actor.officer_id is not None:
         reached.append(community_filter(actor, AlertRecipient.community_id))
     return query.where(Alert.status != DRAFT, exists().where(
-        AlertRecipient.alert_id == Alert.id, or_(*reached)))  # type: ignore[arg-type]
+        AlertRecipient.alert_id == Alert.id, or_(*reached)))
 
 
 def list_alerts(session: Session, *, actor: Actor, status: str | None = None) -> list[AlertRow]:
@@ -129,7 +129,7 @@ def list_alerts(session: Session, *, actor: Actor, status: str | None = None) ->
     query = _candidates(actor)
     if status:
         query = query.where(Alert.status == status)
-    alerts = list(session.scalars(query))
+    alerts: list[Alert] = list(session.scalars(query))
     if actor.can(Perm.PUBLISH_ALERT) and actor.community_ids is not None:
         scope = actor.community_ids
         alerts = [a for a in alerts if a.created_by == actor.user_id
@@ -154,7 +154,7 @@ def _mine(session: Session, actor: Actor, alert_id: int) -> Mine:
 
 def _by_community(session: Session, alert_id: int) -> tuple[tuple[str, int, int, int], ...]:
     rows = session.execute(
-        select(Community.name, func.count(), func.count().filter(_reached()),  # type: ignore[arg-type]
+        select(Community.name, func.count(), func.count().filter(_reached()),
                func.count().filter(AlertRecipient.mobilised.is_(True)))
         .join(Community, Community.id == AlertRecipient.community_id)
         .where(AlertRecipient.alert_id == alert_id).group_by(Community.name)
@@ -254,7 +254,7 @@ def recent_outcomes(session: Session, *, actor: Actor, days: int = 7,
     alerts = session.scalars(
         select(Alert).where(Alert.status == CLOSED, Alert.closed_at >= since,
                             exists().where(AlertRecipient.alert_id == Alert.id,
-                                           _mine_clause(actor)))  # type: ignore[arg-type]
+                                           _mine_clause(actor)))
         .order_by(Alert.closed_at.desc())).all()
     return [view_of(a) for a in alerts]
 
