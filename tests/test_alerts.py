@@ -161,7 +161,12 @@ def test_acknowledgements_and_mobilisation_counts(session) -> None:  # type: ign
     assert [p.id for p in alerts.to_acknowledge(session, actor=w.worker)] == [alert.id]
     pending_leader = alerts.to_acknowledge(session, actor=w.leader)
     assert pending_leader[0].relayed == 1  # member "b"
-    assert alerts.acknowledge(session, actor=w.worker, alert_id=alert.id, responding=True) == 1
+    assert alerts.acknowledge(session, actor=w.worker, alert_id=alert.id, responding=True,
+                              now=MONDAY_10) == 1
+    alerts.acknowledge(session, actor=w.worker, alert_id=alert.id, responding=True,
+                       now=MONDAY_10 + timedelta(hours=1))  # again: the first time stays
+    mine = alerts.get_alert(session, actor=w.worker, alert_id=alert.id).mine
+    assert mine.acknowledged_at == MONDAY_10 and mine.mobilised
     assert alerts.acknowledge(session, actor=w.leader, alert_id=alert.id) == 2  # self and "b"
     assert alerts.to_acknowledge(session, actor=w.worker) == []
     with pytest.raises(NotFound):

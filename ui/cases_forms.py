@@ -39,6 +39,8 @@ def new_case_form(actor: Actor) -> None:
 
 def measure_forms(actor: Actor, file: cases.CaseFile) -> None:
     errors = pop_errors("case_measure")
+    with db_session() as s:
+        accounts = dict(case_measures.responsible_choices(s, actor=actor, case_id=file.id))
     if file.measures:
         with st.form(f"case_progress_{file.id}"):
             names = {m.id: f"{label('cases.kind', m.kind)} · {m.responsible}"
@@ -63,11 +65,15 @@ def measure_forms(actor: Actor, file: cases.CaseFile) -> None:
                             format_func=lambda v: label("cases.kind", v), key="case_measure_kind")
         who = st.text_input(t("cases.responsible"), key="case_measure_responsible", max_chars=64)
         field_error(errors, "responsible")
+        account = st.selectbox(t("cases.responsible_account"), [None, *accounts],
+                               format_func=lambda u: t("cases.no_account") if u is None
+                               else accounts[u], key="case_measure_account")
         due = st.date_input(t("cases.due_date"), value=None, key="case_measure_due")
         if st.form_submit_button(t("cases.add_measure"), key="case_measure_submit"):
             run("case_measure", lambda s: case_measures.add_measure(
                 s, actor=actor, case_id=file.id, department=dept, kind=kind,
-                responsible=who or "", due_date=due), t("cases.saved"))
+                responsible=who or "", due_date=due, responsible_user_id=account),
+                t("cases.saved"))
 
 
 def visit_and_close_forms(actor: Actor, file: cases.CaseFile) -> None:

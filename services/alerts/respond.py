@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import AlertRecipient
@@ -29,7 +29,8 @@ SIGHTING_CATEGORY = "suspicious"
 def acknowledge(session: Session, *, actor: Actor, alert_id: int, responding: bool = False,
                 now: datetime | None = None) -> int:
     """Acknowledge a published alert: the actor's own row, and the members they relay (who
-    have no account) count as reached. `responding` marks the actor mobilised.
+    have no account) count as reached. `responding` marks the actor mobilised; acknowledging
+    again only changes that (the first acknowledgement's time stays).
     Returns how many people this acknowledgement reached."""
     require(actor, Perm.VIEW_ALERTS)
     now = now or clock.now()
@@ -40,7 +41,8 @@ def acknowledge(session: Session, *, actor: Actor, alert_id: int, responding: bo
     own = session.execute(
         update(AlertRecipient)
         .where(AlertRecipient.alert_id == alert.id, AlertRecipient.user_id == actor.user_id)
-        .values(acknowledged_at=now, reached_at=now, mobilised=responding)
+        .values(acknowledged_at=func.coalesce(AlertRecipient.acknowledged_at, now),
+                reached_at=func.coalesce(AlertRecipient.reached_at, now), mobilised=responding)
     ).rowcount  # type: ignore[attr-defined]
     relayed = session.execute(
         update(AlertRecipient)
