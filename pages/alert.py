@@ -76,7 +76,7 @@ with right:
     with db_session() as s:
         photos = [alerts.read_photo(s, actor=actor, photo_id=p) for p in a.photo_ids]
     for data, _mime in photos:
-        st.image(data, use_container_width=True)
+        st.image(data, width="stretch")
 
 
 @st.fragment(run_every="5s")

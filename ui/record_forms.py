@@ -47,6 +47,6 @@ def people_editor(key: str, prefix: str) -> list[dict[str, Any]]:
     empty = pd.DataFrame({c: pd.Series(dtype="str") for c in PEOPLE_COLUMNS})
     edited = st.data_editor(empty, num_rows="dynamic", hide_index=True, key=key,
                             column_config={c: st.column_config.TextColumn(t(f"{prefix}.{c}"))
-                                           for c in PEOPLE_COLUMNS}, use_container_width=True)
+                                           for c in PEOPLE_COLUMNS}, width="stretch")
     return [{c: ("" if pd.isna(r.get(c)) else str(r.get(c))) for c in PEOPLE_COLUMNS}
             for r in edited.to_dict("records")]
