@@ -113,10 +113,26 @@ def browser() -> object:
 
         pw = sync_playwright().start()
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        _shared["browser"] = b
+        _shared["browser"] = _PatientBrowser(b)
         _cleanups.append(pw.stop)
         _cleanups.append(b.close)
     return _shared["browser"]
+
+
+class _PatientBrowser:
+    """The shared Chromium, whose new contexts wait longer than Playwright's 30 s default:
+    a busy two-core CI machine can take that long to rerun a page."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs: Any) -> Any:
+        context = self._browser.new_context(**kwargs)
+        context.set_default_timeout(60_000)
+        return context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
 
 
 def shutdown() -> None:

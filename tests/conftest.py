@@ -14,6 +14,9 @@ import db.models  # noqa: F401
 from db.base import Base
 from db.engine import make_engine, session_scope
 
+# The browser fixtures (demo_dir, server, browser) for every test module.
+pytest_plugins = ["tests.browser_util"]
+
 PG_URL = os.environ.get("PINGAN_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 

@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.actor import ROLE_PERMS, Role
-from tests.browser_util import (  # noqa: F401 - fixtures
-    ROOT,
-    browser,
-    demo_dir,
-    server,
-    sign_in,
-    wait_idle,
-)
+from tests.browser_util import ROOT, sign_in, wait_idle
 from ui import nav
 from ui.i18n import translate
 
@@ -49,7 +42,7 @@ def test_direct_url_without_signing_in_shows_only_the_sign_in_form(browser, serv
     page = context.new_page()
     page.goto(f"{server}/{_url_path(spec)}")
     wait_idle(page)
-    assert page.get_by_label("密码").is_visible()
+    page.get_by_label("密码").wait_for(state="visible", timeout=30_000)
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
     assert page.locator('[data-testid="stMetric"]').count() == 0
     context.close()
@@ -59,5 +52,5 @@ def test_wrong_password_shows_the_message(browser, server) -> None:  # type: ign
     context = browser.new_context()
     page = context.new_page()
     sign_in(page, server, "commander", "not-the-password")
-    assert page.get_by_text("用户名或密码错误").is_visible()
+    page.get_by_text("用户名或密码错误").wait_for(state="visible", timeout=30_000)
     context.close()
