@@ -7,13 +7,7 @@ import time
 
 import pytest
 
-from tests.browser_util import (  # noqa: F401 - fixtures
-    browser,
-    demo_dir,
-    server,
-    sign_in,
-    wait_idle,
-)
+from tests.browser_util import sign_in, wait_idle  # fixtures come from conftest's plugin
 
 pytestmark = pytest.mark.browser
 TOTAL = re.compile(r"第 \d+ / \d+ 页，共 (\d+) 条")
@@ -64,7 +58,7 @@ def _step(page, action: str, done: str, note: str = "") -> None:  # type: ignore
     wait_idle(page)
 
 
-def test_lead_from_report_to_closed_with_the_reply(browser, server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_lead_from_report_to_closed_with_the_reply(browser, server) -> None:  # type: ignore[no-untyped-def]
     officer = browser.new_context(**DESK).new_page()
     _sign_in(officer, server, "officer")
     officer.goto(server + "/leads")
