@@ -64,7 +64,7 @@ with right:
     st.pydeck_chart(small_map(lead.lat, lead.lon, detail.boundary), height=260,
                     key="lead_map")
     for data, _mime in photos:
-        st.image(data, use_container_width=True)
+        st.image(data, width="stretch")
 
 st.subheader(t("leads.timeline"))
 st.dataframe(events_frame(detail.events), hide_index=True, key="lead_timeline")

@@ -72,7 +72,7 @@ if pending:
             st.session_state["lead_report_done"] = t("leads.added", id=choice)
             clear_form()
             st.rerun()
-elif st.button(t("leads.submit"), key="lead_submit", type="primary", use_container_width=True):
+elif st.button(t("leads.submit"), key="lead_submit", type="primary", width="stretch"):
     args = submit_args()
     try:
         with db_session() as s:
