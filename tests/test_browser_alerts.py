@@ -82,7 +82,7 @@ def _acknowledge_and_report(grid) -> int:  # type: ignore[no-untyped-def]
     _key(grid, "alert_sighting_submit").locator("button").click()
     sent = grid.get_by_text(re.compile(r"已作为紧急线索 #\d+ 上报"))
     sent.wait_for()
-    assert grid.get_by_text("您已于").count() == 1  # acknowledged, as the page says
+    grid.get_by_text("您已于").wait_for()  # acknowledged, as the page says
     return int(re.search(r"#(\d+)", sent.inner_text()).group(1))  # type: ignore[union-attr]
 
 
