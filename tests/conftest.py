@@ -57,6 +57,27 @@ def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:  # typ
 
 
 @pytest.fixture
+def sqlite_engine(tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+    """For tests about SQLite itself (pragmas): runs on every machine."""
+    eng = make_engine(f"sqlite:///{tmp_path / 'sqlite-only.db'}")
+    Base.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """For tests about PostgreSQL itself (roles, privileges): needs PINGAN_TEST_DATABASE_URL."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL only: PINGAN_TEST_DATABASE_URL not set")
+    eng, schema = _pg_engine(PG_URL)
+    Base.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+    _drop_pg(PG_URL, schema)
+
+
+@pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session for arranging data and calling services; commits at the end of the test."""
     with session_scope(engine, write=True) as s:

@@ -18,7 +18,7 @@ DESK = {"viewport": {"width": 1400, "height": 1000}}
 def _sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
     """Sign in, then wait for the session cookie: direct URLs after this need it."""
     sign_in(page, base, username)
-    page.locator('[data-testid="stSidebarNav"]').wait_for(state="attached", timeout=15_000)
+    page.locator('[data-testid="stSidebarNav"]').wait_for(state="attached", timeout=45_000)
     deadline = time.monotonic() + 15
     while not any(c["name"] == "pingan_session" for c in page.context.cookies()):
         assert time.monotonic() < deadline, "the session cookie was never written"
@@ -54,7 +54,7 @@ def _step(page, action: str, done: str, note: str = "") -> None:  # type: ignore
     if note:
         page.locator(f'[class*="st-key-lead_note_{action}_"] textarea').fill(note)
     page.locator(f".st-key-lead_do_{action} button").click()
-    page.get_by_text(f"已完成：{done}").wait_for(timeout=15_000)
+    page.get_by_text(f"已完成：{done}").wait_for(timeout=45_000)
     wait_idle(page)
 
 
@@ -75,7 +75,7 @@ def test_lead_from_report_to_closed_with_the_reply(browser, server) -> None:  # 
     table = officer.locator('[data-testid="stDataFrame"]').first.bounding_box()
     assert table is not None
     officer.mouse.click(table["x"] + 18, table["y"] + 35 + 18)  # the first row's selector
-    officer.get_by_text(f"线索 #{lead_id}").first.wait_for(timeout=15_000)
+    officer.get_by_text(f"线索 #{lead_id}").first.wait_for(timeout=45_000)
     wait_idle(officer)
     _step(officer, "accept", "接单")
     _step(officer, "resolve", "办结并回复", "已联系物业清理，并张贴安全提示")
@@ -84,16 +84,16 @@ def test_lead_from_report_to_closed_with_the_reply(browser, server) -> None:  # 
     _sign_in(commander, server, "commander")
     commander.goto(f"{server}/lead?id={lead_id}")
     wait_idle(commander)
-    commander.get_by_text(f"线索 #{lead_id}").first.wait_for(timeout=15_000)
+    commander.get_by_text(f"线索 #{lead_id}").first.wait_for(timeout=45_000)
     _step(commander, "verify", "核查通过")
     _step(commander, "close", "关闭")
 
     grid.goto(f"{server}/lead?id={lead_id}")
     wait_idle(grid)
-    grid.get_by_text("状态：已关闭").wait_for(timeout=15_000)
+    grid.get_by_text("状态：已关闭").wait_for(timeout=45_000)
     assert grid.get_by_text("已联系物业清理，并张贴安全提示").first.is_visible()
     grid.goto(server + "/")
     wait_idle(grid)  # the home panel lists the replies to the grid worker's reports
-    grid.get_by_text(re.compile(rf"#{lead_id} · .* · 已关闭")).first.wait_for(timeout=15_000)
+    grid.get_by_text(re.compile(rf"#{lead_id} · .* · 已关闭")).first.wait_for(timeout=45_000)
     for page in (officer, grid, commander):
         page.context.close()

@@ -171,10 +171,9 @@ def test_search_filters_and_pages_in_sql(session) -> None:  # type: ignore[no-un
 
 
 @pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: PINGAN_TEST_DATABASE_URL not set")
-def test_postgres_app_role_without_update_delete_privilege(engine: Engine) -> None:
+def test_postgres_app_role_without_update_delete_privilege(pg_engine: Engine) -> None:
     """The REVOKE in docs/SECURITY.md: a dedicated app role can insert and read, no more."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only")
+    engine = pg_engine
     role = f"pingan_app_{uuid.uuid4().hex[:8]}"
     _entries(engine, 1)
     with engine.begin() as conn:

@@ -109,9 +109,8 @@ def test_outside_demo_mode_a_key_is_required_and_the_demo_key_is_private(tmp_pat
     assert load_settings({"PINGAN_COOKIE_SECURE": "1"}).cookie_secure
 
 
-def test_sqlite_connections_are_tuned_and_safe(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas")
+def test_sqlite_connections_are_tuned_and_safe(sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
     with engine.connect() as conn:
         assert conn.scalar(text("PRAGMA foreign_keys")) == 1
         assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
