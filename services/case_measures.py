@@ -22,7 +22,7 @@ from services.actor import Actor, Perm, Role, require
 from services.cases import CLOSED, MeasureView, load_openable, openable, overdue_clause
 from services.concurrency import update_versioned
 from services.errors import Invalid, NotFound
-from services.text import clean_text
+from services.text import clean_text, clean_texts
 
 DEPARTMENTS = ("civil_affairs", "legal_aid", "education", "community_workers", "housing",
                "health", "human_resources", "other")
@@ -126,17 +126,8 @@ def add_visit(session: Session, *, actor: Actor, case_id: int, visitor: str, fin
     row = _open_case(session, actor, case_id)
     now = now or clock.now()
     at = at or now
-    errors: dict[str, str] = {}
-    if at > now:
-        errors["at"] = "cases.visit_future"
-    texts: dict[str, str] = {}
-    for field, value, max_len in (("visitor", visitor, 64), ("findings", findings, 4000)):
-        try:
-            texts[field] = clean_text(value, field=field, max_len=max_len)
-        except Invalid as exc:
-            errors.update(exc.fields)
-    if errors:
-        raise Invalid(errors)
+    texts = clean_texts([("visitor", visitor, 64, True), ("findings", findings, 4000, True)],
+                        {"at": "cases.visit_future"} if at > now else None)
     session.add(AssistanceVisit(case_id=row.id, at=at, recorded_by=actor.user_id, **texts))
     session.flush()
     audit.record(session, actor=actor, action="cases.visit", entity="assistance_case",

@@ -22,7 +22,7 @@ from services.actor import Actor, Perm, Role, refuse, require
 from services.concurrency import update_versioned
 from services.errors import Invalid, NotFound
 from services.scope import check_community, community_filter
-from services.text import clean_text
+from services.text import clean_text, clean_texts
 
 OPEN, CLOSED = "open", "closed"
 ACCESS_SHOWN = 50
@@ -189,18 +189,8 @@ def reveal_members(session: Session, *, actor: Actor, case_id: int) -> list[dict
 
 
 def _fields(household: str | None, address: str | None, needs: str | None) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    out: dict[str, str] = {}
-    for field, value, max_len, required in (("household", household, 100, True),
-                                            ("address", address, 200, False),
-                                            ("needs", needs, 4000, True)):
-        try:
-            out[field] = clean_text(value, field=field, max_len=max_len, required=required)
-        except Invalid as exc:
-            errors.update(exc.fields)
-    if errors:
-        raise Invalid(errors)
-    return out
+    return clean_texts([("household", household, 100, True), ("address", address, 200, False),
+                        ("needs", needs, 4000, True)])
 
 
 def open_case(session: Session, *, actor: Actor, community_id: int, household: str,

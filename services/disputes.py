@@ -16,7 +16,7 @@ from services.concurrency import update_versioned
 from services.errors import Invalid, NotFound
 from services.leads.common import load_visible
 from services.scope import check_community, community_filter
-from services.text import clean_text
+from services.text import clean_text, clean_texts
 
 KINDS = ("neighbour", "family", "property", "labour", "consumer", "land", "other")
 RECURRING_WINDOW = timedelta(days=90)
@@ -98,16 +98,9 @@ def find_recurring(session: Session, *, community_id: int, address: str,
 
 def _texts(kind: str, address: str | None, description: str | None) -> dict[str, str]:
     errors: dict[str, str] = {} if kind in KINDS else {"kind": "disputes.bad_kind"}
-    out: dict[str, str] = {"kind": kind}
-    for field, value, max_len, required in (("address", address, 200, True),
-                                            ("description", description, 4000, True)):
-        try:
-            out[field] = clean_text(value, field=field, max_len=max_len, required=required)
-        except Invalid as exc:
-            errors.update(exc.fields)
-    if errors:
-        raise Invalid(errors)
-    return out
+    out = clean_texts([("address", address, 200, True),
+                       ("description", description, 4000, True)], errors)
+    return {"kind": kind, **out}
 
 
 def record_dispute(session: Session, *, actor: Actor, community_id: int, kind: str,
@@ -149,15 +142,8 @@ def add_step(session: Session, *, actor: Actor, dispute_id: int, by: str, note: 
     row = _load(session, actor, dispute_id)
     now = now or clock.now()
     at = at or now
-    errors: dict[str, str] = {"at": "disputes.step_future"} if at > now else {}
-    texts: dict[str, str] = {}
-    for field, value, max_len in (("by", by, 64), ("note", note, 2000)):
-        try:
-            texts[field] = clean_text(value, field=field, max_len=max_len)
-        except Invalid as exc:
-            errors.update(exc.fields)
-    if errors:
-        raise Invalid(errors)
+    texts = clean_texts([("by", by, 64, True), ("note", note, 2000, True)],
+                        {"at": "disputes.step_future"} if at > now else None)
     session.add(MediationStep(dispute_id=row.id, at=at, recorded_by=actor.user_id, **texts))
     session.flush()
     audit.record(session, actor=actor, action="disputes.step", entity="dispute",

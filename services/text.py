@@ -21,3 +21,23 @@ def clean_text(value: str | None, *, field: str, max_len: int, required: bool = 
     if len(text) > max_len:
         raise Invalid({field: "error.too_long"}, max=max_len)
     return text
+
+
+def clean_texts(
+    fields: list[tuple[str, str | None, int, bool]], errors: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Clean several fields at once: (name, value, max_len, required) each.
+
+    Collects every field's message (plus `errors` found by the caller) into one Invalid,
+    so a form shows all its problems after one submit.
+    """
+    found = dict(errors or {})
+    out: dict[str, str] = {}
+    for field, value, max_len, required in fields:
+        try:
+            out[field] = clean_text(value, field=field, max_len=max_len, required=required)
+        except Invalid as exc:
+            found.update(exc.fields)
+    if found:
+        raise Invalid(found)
+    return out
