@@ -157,3 +157,24 @@ def sign_in(page: object, base: str, username: str, password: str = DEMO_PASSWOR
     page.get_by_label("密码").fill(password)  # type: ignore[attr-defined]
     page.get_by_role("button", name="登录").click()  # type: ignore[attr-defined]
     wait_idle(page)
+
+
+def choose(page: Any, key: str, option: str, tries: int = 4) -> None:
+    """Pick an option of the selectbox with widget key `key`. The list can open a moment
+    after the click, or close again when a rerun lands while it opens: try again then."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.locator(f".st-key-{key} [role=combobox]")
+    box.wait_for(state="visible")
+    for _ in range(tries):
+        wait_idle(page)
+        box.click()
+        try:
+            page.get_by_role("option", name=option).click(timeout=8_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        wait_idle(page)
+        if box.input_value() == option:
+            return
+    raise AssertionError(f"could not choose {option!r} in {key}")

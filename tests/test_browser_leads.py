@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser_util import sign_in, wait_idle  # fixtures come from conftest's plugin
+from tests.browser_util import choose, sign_in, wait_idle  # fixtures come from conftest's plugin
 
 pytestmark = pytest.mark.browser
 TOTAL = re.compile(r"第 \d+ / \d+ 页，共 (\d+) 条")
@@ -63,6 +63,10 @@ def test_lead_from_report_to_closed_with_the_reply(browser, server) -> None:  # 
     _sign_in(officer, server, "officer")
     officer.goto(server + "/leads")
     wait_idle(officer)
+    # The default order is by deadline, so an overdue lead of the demo's would come first;
+    # the officer sorts newest first to open the report that just came in.
+    officer.get_by_text("更多筛选").click()
+    choose(officer, "leads_f_sort", "最新在前")
     before = _total(officer)
 
     grid = browser.new_context(**PHONE).new_page()
@@ -72,8 +76,10 @@ def test_lead_from_report_to_closed_with_the_reply(browser, server) -> None:  # 
     officer.get_by_text(re.compile(rf"共 {before + 1} 条")).wait_for(timeout=10_000)
     assert time.monotonic() - reported <= 10  # the live inbox refreshed by itself
 
+    wait_idle(officer)
     table = officer.locator('[data-testid="stDataFrame"]').first.bounding_box()
     assert table is not None
+    officer.mouse.move(table["x"] + 18, table["y"] + 35 + 18)  # the row selector shows on hover
     officer.mouse.click(table["x"] + 18, table["y"] + 35 + 18)  # the first row's selector
     officer.get_by_text(f"线索 #{lead_id}").first.wait_for(timeout=45_000)
     wait_idle(officer)

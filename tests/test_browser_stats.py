@@ -15,7 +15,7 @@ from services.clock import local_today
 from services.stats import fmt, incidents
 from services.stats.periods import since_july
 from tests import browser_util
-from tests.browser_util import sign_in, wait_idle
+from tests.browser_util import choose, sign_in, wait_idle
 
 # The shared fixtures, under the names the test asks for.
 browser, demo_dir, server = browser_util.browser, browser_util.demo_dir, browser_util.server
@@ -46,14 +46,9 @@ def test_commander_reads_the_since_july_figures(browser, server, demo_dir) -> No
     sign_in(page, server, "commander")
     page.locator('[data-testid="stSidebarNav"]').get_by_text("统计分析").click()
     wait_idle(page)
-    preset = page.locator(".st-key-stats_preset")
-    preset.click()
-    page.get_by_role("option", name="本月").click()
-    wait_idle(page)
+    choose(page, "stats_preset", "本月")
     assert "-31.9 %" not in page.locator('[data-testid="stMetricDelta"]').all_inner_texts()
-    preset.click()
-    page.get_by_role("option", name="7月以来（同比）").click()
-    wait_idle(page)
+    choose(page, "stats_preset", "7月以来（同比）")
     metrics = {m.locator('[data-testid="stMetricLabel"]').inner_text().strip():
                m.locator('[data-testid="stMetricDelta"]').inner_text().strip()
                for m in page.locator('[data-testid="stMetric"]').all()
