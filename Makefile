@@ -18,7 +18,8 @@ run: install
 	$(UV) run pingan demo load --if-empty
 	$(UV) run streamlit run app.py --server.port $(PORT)
 
-test: install
+# Lint first: CI runs `make test`, so style and type errors fail it too.
+test: lint
 	$(UV) run pytest $(PYTEST_ARGS)
 
 bench: install

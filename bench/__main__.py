@@ -16,7 +16,8 @@ def report(name: str, value: float, unit: str, note: str = "") -> None:
 
 
 def main(argv: list[str]) -> None:
-    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
+    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__)
+                   if m.name.startswith("bench_"))
     chosen = [n for n in names if not argv or any(a in n for a in argv)]
     print(f"Pingan benchmarks on {Path.cwd()} ({time.strftime('%Y-%m-%d %H:%M')})")
     for name in chosen:

@@ -5,9 +5,9 @@ import streamlit as st
 from services import home, system
 from services.actor import Perm
 from ui import guard, nav
-from ui.panels import render_all
 from ui.bridge import db_session
 from ui.i18n import t
+from ui.panels import render_all
 
 actor = guard.require(Perm.VIEW_HOME)
 with db_session() as s:

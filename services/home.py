@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from db.models import IncidentCount, Lead
@@ -32,7 +32,7 @@ def headline(session: Session, *, actor: Actor, now: datetime | None = None) -> 
     today = clock.local_today(now)
     scope = lead_filter(actor)
 
-    def count(*where: object) -> int:
+    def count(*where: ColumnElement[bool]) -> int:
         return session.scalar(select(func.count()).select_from(Lead).where(scope, *where)) or 0
 
     recent = now - timedelta(days=30)

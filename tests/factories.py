@@ -126,7 +126,8 @@ def user(s: Session, role: str = "officer", *, communities: list[Community] | No
     scope = "district" if role in {"admin"} and not communities else kw.pop("scope_kind", None)
     if scope is None:
         scope = "communities" if communities else ("station" if station_ else "district")
-    u = User(username=kw.pop("username", f"user{n}"), display_name=kw.pop("display_name", f"用户{n}"),
+    u = User(username=kw.pop("username", f"user{n}"),
+             display_name=kw.pop("display_name", f"用户{n}"),
              password_hash=_hash(), role=role, scope_kind=scope,
              station_id=station_.id if station_ else None, **kw)
     s.add(u)

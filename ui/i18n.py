@@ -49,4 +49,5 @@ def label(prefix: str, code: str | None) -> str:
     """The UI name of a code value, e.g. label("lead.status", "dispatched")."""
     if code is None:
         return ""
-    return translate(lang(), f"{prefix}.{code}") if f"{prefix}.{code}" in catalogue(lang()) else code
+    key = f"{prefix}.{code}"
+    return translate(lang(), key) if key in catalogue(lang()) else code

@@ -30,7 +30,8 @@ class Lead(Base):
     # new | dispatched | accepted | in_progress | resolved | verified | closed |
     # escalated | returned | duplicate
     status: Mapped[str] = mapped_column(String(16), default="new")
-    level: Mapped[str] = mapped_column(String(16), default="grid")  # grid|community|station|district
+    # grid | community | station | district
+    level: Mapped[str] = mapped_column(String(16), default="grid")
     assigned_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"), default=None)
     assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
     dispatch_rule: Mapped[str | None] = mapped_column(String(32), default=None)
