@@ -148,6 +148,45 @@ def test_concurrent_writers_keep_one_unbroken_chain(engine: Engine) -> None:
         assert audit.verify_chain(s) == audit.ChainReport(320, None)
 
 
+def test_batches_and_single_entries_from_many_writers_keep_one_chain(engine: Engine) -> None:
+    """Imports write their entries in batches; the chain holds in order, batch by batch,
+    while other writers append one at a time."""
+    errors: list[BaseException] = []
+
+    def batcher(n: int) -> None:
+        try:
+            for i in range(5):
+                with session_scope(engine, write=True) as s:
+                    audit.record(s, actor=None, actor_name=f"b{n}", action="test.single",
+                                 entity_id=i)
+                    audit.record_many(s, actor=None, actor_name=f"b{n}", entries=[
+                        audit.Entry("test.batch", "member", f"{n}-{i}-{k}",
+                                    after={"phone": "13812345678", "k": k})
+                        for k in range(30)])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=batcher, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with session_scope(engine) as s:
+        assert audit.verify_chain(s) == audit.ChainReport(4 * 5 * 31, None)
+        rows = s.scalars(select(AuditLog).where(AuditLog.action == "test.batch")
+                         .order_by(AuditLog.id)).all()
+        assert len(rows) == 600 and rows[0].after == {"phone": "138****5678", "k": 0}
+        # each batch lies together and in the order given
+        first = [r for r in rows if r.entity_id.startswith("0-0-")]
+        assert [r.entity_id for r in first] == [f"0-0-{k}" for k in range(30)]
+        assert first[-1].id - first[0].id == 29
+    with session_scope(engine, write=True) as s:
+        audit.record_many(s, actor=None, entries=[])  # nothing to write is not an error
+    with session_scope(engine) as s:
+        assert audit.verify_chain(s).checked == 620
+
+
 def test_search_filters_and_pages_in_sql(session) -> None:  # type: ignore[no-untyped-def]
     admin = f.actor(session, f.user(session, "admin", username="chief"))
     for i in range(120):

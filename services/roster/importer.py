@@ -195,29 +195,41 @@ def run_import(session: Session, *, actor: Actor, kind: str, table: Table, mappi
     return summary
 
 
+CHUNK = 100  # rows written (and audited in one batch) between two ticks of the progress bar
+
+
 def _write(session: Session, actor: Actor, kind: str, todo: list[Op],
            progress: Progress | None) -> None:
-    """New records in one batch, then changes; one audit entry per record either way."""
+    """New records, then changes, a chunk at a time; one audit entry per record either way,
+    written per chunk in one batch (one lock, one insert) instead of one by one."""
     model, entity, fields = ((Member, "member", MEMBER_FIELDS) if kind == "members"
                              else (SocialUnit, "social_unit", UNIT_FIELDS))
     short = "member" if kind == "members" else "unit"
-    added = [model(**op.values) for op in todo if op.record is None]
-    session.add_all(added)
-    session.flush()
-    for done, row in enumerate(added, start=1):
-        audit.record(session, actor=actor, action=f"roster.{short}_import_add", entity=entity,
-                     entity_id=row.id, after=audit.snapshot(row, fields))
+    adds = [op for op in todo if op.record is None]
+    changes = [op for op in todo if op.record is not None]
+    done = 0
+    for start in range(0, len(adds), CHUNK):
+        added = [model(**op.values) for op in adds[start:start + CHUNK]]
+        session.add_all(added)
+        session.flush()
+        audit.record_many(session, actor=actor, entries=[
+            audit.Entry(f"roster.{short}_import_add", entity, row.id,
+                        after=audit.snapshot(row, fields)) for row in added])
+        done += len(added)
         _tick(progress, done, len(todo))
-    for done, op in enumerate((op for op in todo if op.record is not None),
-                              start=len(added) + 1):
-        before = {k: getattr(op.record, k) for k in op.values}
-        update_versioned(session, model, op.record.id, op.record.version, op.values,
-                         entity=entity)
-        audit.record(session, actor=actor, action=f"roster.{short}_import_update",
-                     entity=entity, entity_id=op.record.id, before=before, after=op.values)
+    for start in range(0, len(changes), CHUNK):
+        entries = []
+        for op in changes[start:start + CHUNK]:
+            before = {k: getattr(op.record, k) for k in op.values}
+            update_versioned(session, model, op.record.id, op.record.version, op.values,
+                             entity=entity)
+            entries.append(audit.Entry(f"roster.{short}_import_update", entity, op.record.id,
+                                       before=before, after=op.values))
+        audit.record_many(session, actor=actor, entries=entries)
+        done += len(entries)
         _tick(progress, done, len(todo))
 
 
 def _tick(progress: Progress | None, done: int, total: int) -> None:
-    if progress is not None and (done % 50 == 0 or done == total):
+    if progress is not None:
         progress(done, total)
