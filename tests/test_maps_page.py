@@ -61,8 +61,8 @@ def test_the_map_draws_the_district_offline_with_leads_alerts_and_posts(app_env:
     assert "mapProvider" not in spec and spec["mapStyle"] == "__MAP_STYLE__"
     assert "http" not in at.get("deck_gl_json_chart")[0].proto.json
     layers = _layers(at)
-    assert {"district", "river", "communities", "leads", "alerts", "stations",
-            "offices"} <= set(layers)
+    assert {"district", "communities", "borders", "leads", "alerts", "stations",
+            "offices"} <= set(layers)  # (this district has no river)
     assert len(layers["communities"]["data"]["features"]) == 2
     leads = layers["leads"]["data"]
     assert len(leads) == 6  # the last 7 days: 5 in 双林, 1 in 新山村

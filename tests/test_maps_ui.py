@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from services.maps import MapView
 from tests.factories import square
 from ui.map_deck import bounds_of, fit_view
@@ -92,7 +94,12 @@ def test_built_map_has_tooltips_strings_only_and_shared_borders_once() -> None:
     assert set(lead) == {"id", "lat", "lon", "c", "tip"}  # no datetime objects travel
     assert lead["tip"].startswith("线索 #7 · 诈骗 · 紧急 · 已派单")
     assert "2026-03-01 12:00 · 双林社区" in lead["tip"] and "138****5678" in lead["tip"]
-    assert len(layers["communities_border"]["data"]) == 7  # 2 squares × 4 sides − 1 shared
+    borders = layers["borders"]["data"]  # every area's borders in one layer
+    assert len(borders) == 7  # 2 squares × 4 sides − 1 shared; the empty district has none
+    assert {(tuple(b["c"]), b["w"]) for b in borders} == {((255, 255, 255, 255), 1.5)}
+    assert "district" not in layers and "river" not in layers  # empty: no layer to draw
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert ids.index("borders") == ids.index("communities") + 1  # above the areas
     tips = [f["properties"]["tip"] for f in layers["communities"]["data"]["features"]]
     assert "双林社区（社区）· 人口 4,000" in tips[0] and "同比 +20.0%" in tips[0]
     assert "同比 —" in tips[1]
@@ -102,9 +109,17 @@ def test_built_map_has_tooltips_strings_only_and_shared_borders_once() -> None:
 
 def test_cells_and_heatmap_and_english() -> None:
     options = MapOptions(layers=frozenset({"leads"}), lang="en")
-    deck, legends = build_map(_view("cells"), options)
+    view = _view("cells")
+    deck, legends = build_map(view, options)
     cells = {x["id"]: x for x in json.loads(deck.to_json())["layers"]}["lead_cells"]
-    assert cells["cellSize"] == 300 and cells["data"][0]["tip"].startswith("Cell of about 300 m: 5")
+    assert cells["data"][0]["tip"].startswith("Cell of about 300 m: 5")
+    # the browser draws each cell as the square from its south-west corner: the same
+    # arithmetic here (deck.gl's expressions are a subset of Python's) gives its corners
+    row = cells["data"][0]
+    corners = eval(cells["getPolygon"].removeprefix("@@="), {}, dict(row))  # noqa: S307
+    grid = view.leads.grid  # type: ignore[union-attr]
+    assert corners[0] == [row["lon"], row["lat"]]
+    assert corners[2] == pytest.approx([row["lon"] + grid.dlon, row["lat"] + grid.dlat], abs=1e-6)
     assert legends[0].title == "Leads per cell of about 300 m"
     heat, legends = build_map(_view("cells"), MapOptions(layers=frozenset({"leads"}),
                                                           lead_style="heatmap"))
@@ -140,4 +155,4 @@ def test_an_empty_view_still_draws() -> None:
                                                             "alerts", "posts"})))
     spec = json.loads(deck.to_json())
     _offline(spec)
-    assert {layer["id"] for layer in spec["layers"]} >= {"communities", "leads", "coverage"}
+    assert [layer["id"] for layer in spec["layers"]] == ["leads"]  # nothing else to draw

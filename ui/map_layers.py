@@ -24,6 +24,8 @@ from ui.map_legend import (
 )
 
 FeatureCollection = dict[str, Any]
+Segment = dict[str, Any]  # {"s": [lon, lat], "t": [lon, lat], "c": colour, "w": pixels}
+Areas = tuple[list[pdk.Layer], list[Segment]]  # the filled areas, and their borders
 
 
 def _with(fc: FeatureCollection, extra: list[dict[str, Any]]) -> FeatureCollection:
@@ -49,42 +51,52 @@ def edges(fc: FeatureCollection) -> list[dict[str, list[float]]]:
 
 
 def _geo(layer_id: str, data: FeatureCollection, fill: Color | str, line: Color,
-         line_px: float, pickable: bool) -> list[pdk.Layer]:
-    """Filled areas and, above them, their borders as plain line segments.
+         line_px: float, pickable: bool) -> Areas:
+    """Filled areas, and their borders as plain line segments for the one `borders` layer.
 
-    deck.gl's PathLayer (GeoJsonLayer strokes) compiles a costly shader: in software WebGL
-    it delays the first picture by seconds; a LineLayer costs about nothing.
+    In software WebGL (machines without a graphics card) every layer delays the first
+    picture: deck.gl's PathLayer (GeoJsonLayer strokes) compiles a costly shader, and each
+    layer more costs tens of milliseconds. So the borders of every kind of area are
+    segments of one LineLayer, and an empty collection draws no layer at all.
     """
+    if not data["features"]:
+        return [], []
     area = pdk.Layer("GeoJsonLayer", id=layer_id, data=data, filled=True, stroked=False,
                      get_fill_color=fill, pickable=pickable)
-    border = pdk.Layer("LineLayer", id=f"{layer_id}_border", data=edges(data),
-                       get_source_position="s", get_target_position="t", get_color=line,
-                       get_width=line_px, pickable=False)
-    return [area, border]
+    return [area], [{**seg, "c": line, "w": line_px} for seg in edges(data)]
 
 
-def district(fc: FeatureCollection) -> list[pdk.Layer]:
+def borders(segments: list[Segment]) -> list[pdk.Layer]:
+    """Every area's borders in one layer, drawn above all the areas, in the order given."""
+    if not segments:
+        return []
+    return [pdk.Layer("LineLayer", id="borders", data=segments, get_source_position="s",
+                      get_target_position="t", get_color="c", get_width="w",
+                      pickable=False)]
+
+
+def district(fc: FeatureCollection) -> Areas:
     return _geo("district", fc, [*LAND, 255], [110, 110, 110, 255], 2, False)
 
 
-def river(fc: FeatureCollection) -> list[pdk.Layer]:
+def river(fc: FeatureCollection) -> Areas:
     return _geo("river", fc, [*RIVER, 255], [*RIVER, 255], 1, False)
 
 
-def communities(fc: FeatureCollection, fills: list[Color], tips: list[str]) -> list[pdk.Layer]:
+def communities(fc: FeatureCollection, fills: list[Color], tips: list[str]) -> Areas:
     extra = [{"fill": [*c, 190], "tip": t} for c, t in zip(fills, tips, strict=True)]
     return _geo("communities", _with(fc, extra), "properties.fill",
                 [255, 255, 255, 255], 1.5, True)
 
 
-def grids(fc: FeatureCollection, lang: str) -> list[pdk.Layer]:
+def grids(fc: FeatureCollection, lang: str) -> Areas:
     tips = [translate(lang, "map.tip.grid", name=f["properties"]["name"],
                       code=f["properties"]["code"]) for f in fc["features"]]
     return _geo("grids", _with(fc, [{"tip": t} for t in tips]), [0, 0, 0, 0],
                 [90, 90, 90, 200], 1, True)
 
 
-def coverage(fc: FeatureCollection, lang: str) -> list[pdk.Layer]:
+def coverage(fc: FeatureCollection, lang: str) -> Areas:
     extra = []
     for f in fc["features"]:
         p = f["properties"]
@@ -95,7 +107,7 @@ def coverage(fc: FeatureCollection, lang: str) -> list[pdk.Layer]:
     return _geo("coverage", _with(fc, extra), "properties.fill", [70, 70, 70, 200], 1, True)
 
 
-def alerts(fc: FeatureCollection, lang: str) -> list[pdk.Layer]:
+def alerts(fc: FeatureCollection, lang: str) -> Areas:
     tips = [translate(lang, "map.tip.alert", **f["properties"]) for f in fc["features"]]
     return _geo("alerts", _with(fc, [{"tip": t} for t in tips]), [*ALERT, 45], [*ALERT, 255],
                 4, True)
@@ -115,13 +127,18 @@ def posts(stations: list[dict[str, Any]], offices: list[dict[str, Any]],
         name = "name_en" if lang == "en" else "name"
         return [{**r, "tip": translate(lang, key, name=r[name] or r["name"])} for r in rows]
 
-    return [_dots("offices", tipped(offices, "map.tip.office"), [*OFFICE, 255], 60, 4),
-            _dots("stations", tipped(stations, "map.tip.station"), [*STATION, 255], 110, 6)]
+    layers = []
+    if offices:
+        layers.append(_dots("offices", tipped(offices, "map.tip.office"), [*OFFICE, 255], 60, 4))
+    if stations:
+        layers.append(_dots("stations", tipped(stations, "map.tip.station"), [*STATION, 255],
+                            110, 6))
+    return layers
 
 
-def units(rows: list[dict[str, Any]], lang: str) -> pdk.Layer:
+def units(rows: list[dict[str, Any]], lang: str) -> list[pdk.Layer]:
     data = [{**r, "tip": translate(lang, "map.tip.unit", **r)} for r in rows]
-    return _dots("units", data, [*UNIT, 235], 70, 5)
+    return [_dots("units", data, [*UNIT, 235], 70, 5)] if data else []
 
 
 def lead_points(points: pd.DataFrame, lang: str) -> pdk.Layer:
@@ -139,13 +156,22 @@ def lead_points(points: pd.DataFrame, lang: str) -> pdk.Layer:
     return _dots("leads", rows, "c", 25, 3)
 
 
-def lead_cells(cells: pd.DataFrame, fills: list[Color], metres: int, lang: str) -> pdk.Layer:
+def lead_cells(cells: pd.DataFrame, fills: list[Color], metres: int, dlat: float, dlon: float,
+               lang: str) -> pdk.Layer:
+    """Each cell a square from its south-west corner, drawn by the browser from that corner.
+
+    A PolygonLayer of flat squares uses the very shader the community areas already use;
+    deck.gl's GridCellLayer compiles one of its own, which in software WebGL (machines
+    without a graphics card) delayed the first picture of the map by about half a second.
+    """
     rows = [{"lat": c.lat, "lon": c.lon, "c": [*fill, 170],
              "tip": translate(lang, "map.tip.cell", count=c.count, open=c.open, urgent=c.urgent,
                               metres=metres)}
             for c, fill in zip(cells.itertuples(index=False), fills, strict=True)]
-    return pdk.Layer("GridCellLayer", id="lead_cells", data=rows, get_position="[lon, lat]",
-                     cell_size=metres, extruded=False, get_fill_color="c", pickable=True)
+    east, north = f"lon + {dlon:.7f}", f"lat + {dlat:.7f}"
+    square = f"[[lon, lat], [{east}, lat], [{east}, {north}], [lon, {north}]]"
+    return pdk.Layer("PolygonLayer", id="lead_cells", data=rows, get_polygon=square,
+                     filled=True, stroked=False, get_fill_color="c", pickable=True)
 
 
 def lead_heatmap(cells: pd.DataFrame, dlat: float, dlon: float) -> pdk.Layer:

@@ -72,18 +72,20 @@ def build_map(view: MapView, options: MapOptions) -> tuple[pdk.Deck, list[Legend
     """The district map and the legends of the colours it uses."""
     lang = options.lang
     fills, tips, legends = _communities(view, options)
-    layers = [*map_layers.district(view.base.district), *map_layers.river(view.base.river),
-              *map_layers.communities(view.base.communities, fills, tips)]
+    areas = [map_layers.district(view.base.district), map_layers.river(view.base.river),
+             map_layers.communities(view.base.communities, fills, tips)]
     if view.coverage is not None:
-        layers += map_layers.coverage(view.coverage, lang)
+        areas.append(map_layers.coverage(view.coverage, lang))
     elif view.grids is not None:
-        layers += map_layers.grids(view.grids, lang)
+        areas.append(map_layers.grids(view.grids, lang))
     if view.alerts is not None:
-        layers += map_layers.alerts(view.alerts, lang)
+        areas.append(map_layers.alerts(view.alerts, lang))
+    layers = [layer for area_layers, _ in areas for layer in area_layers]
+    layers += map_layers.borders([seg for _, segments in areas for seg in segments])
     if "posts" in options.layers:
         layers += map_layers.posts(view.base.stations, view.base.offices, lang)
     if view.units is not None:
-        layers.append(map_layers.units(view.units, lang))
+        layers += map_layers.units(view.units, lang)
     lead_mode = None
     if view.leads is not None:
         lead_mode, lead_layers, lead_legend = _leads(view.leads, options)
@@ -139,6 +141,7 @@ def _leads(leads: LeadLayer, options: MapOptions) -> tuple[str, list[pdk.Layer],
         return "heatmap", [map_layers.lead_heatmap(leads.cells, leads.grid.dlat,
                                                    leads.grid.dlon)], []
     fills, items = sequential(leads.cells["count"].tolist())
-    layer = map_layers.lead_cells(leads.cells, fills, leads.grid.metres, lang)
+    layer = map_layers.lead_cells(leads.cells, fills, leads.grid.metres, leads.grid.dlat,
+                                  leads.grid.dlon, lang)
     title = translate(lang, "map.legend.cells", metres=leads.grid.metres)
     return "cells", [layer], [Legend(title, items[1:], translate(lang, "map.note.cells"))]
