@@ -11,12 +11,13 @@ from services import roster
 from services.actor import Actor
 from services.errors import Conflict, Invalid, ServiceError
 from ui.bridge import db_session
-from ui.i18n import label, t
+from ui.i18n import label, lang, t
 from ui.roster_common import md_escape
 from ui.roster_forms import flash
 from ui.widgets import show_error
 
-COLUMNS = ("member_id", "version", "name", "phone", "id_number", "grid", "skills", "active")
+COLUMNS = ("member_id", "version", "name", "phone", "id_number", "grid", "skills",
+           "availability", "active")
 
 
 def _grid_labels(view: roster.CommunityRoster) -> dict[str, int]:
@@ -33,7 +34,9 @@ def _frame(view: roster.CommunityRoster, team_id: int, grids: dict[str, int]) ->
         "name": [m.name for m in rows], "phone": [m.phone_masked for m in rows],
         "id_number": [m.id_masked for m in rows],
         "grid": [by_id.get(m.grid_id or 0) for m in rows],
-        "skills": [list(m.skills) for m in rows], "active": [m.active for m in rows],
+        "skills": [list(m.skills) for m in rows],
+        "availability": [roster.format_availability(m.availability, lang()) for m in rows],
+        "active": [m.active for m in rows],
     }, columns=list(COLUMNS))
 
 
@@ -47,6 +50,8 @@ def _config(grids: dict[str, int]) -> dict[str, Any]:
         "grid": cc.SelectboxColumn(t("roster.f_grid"), options=list(grids)),
         "skills": cc.MultiselectColumn(t("roster.f_skills"), options=list(roster.SKILLS),
                                        format_func=lambda s: label("roster.skill", s)),
+        "availability": cc.TextColumn(t("roster.f_availability"), max_chars=64,
+                                      help=t("roster.f_availability_help")),
         "active": cc.CheckboxColumn(t("roster.f_active"), default=True),
     }
 

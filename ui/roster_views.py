@@ -129,7 +129,8 @@ def export_box(actor: Actor, community_ids: list[int] | None, can_full: bool,
                 with db_session(write=True) as s:  # the export itself is audited
                     data, n = roster.export_roster(s, actor=actor, what=what, fmt=fmt,
                                                    community_ids=community_ids, full=full,
-                                                   headers=headers, label=label)
+                                                   headers=headers, label=label,
+                                                   lang=lang())
             except ServiceError as exc:
                 show_error(exc)
             else:

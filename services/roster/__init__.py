@@ -1,5 +1,6 @@
 """Team rosters, the "1+10+N" of every community: views, forms, bulk edit, import, export."""
 
+from services.roster.availtext import format_availability, parse_availability
 from services.roster.bulk import save_team_members
 from services.roster.common import (
     SKILLS,
@@ -36,11 +37,11 @@ from services.roster.views import (
 )
 
 __all__ = [
-    "SKILLS", "TEAM_KINDS", "UNIT_KINDS", "CommunityRoster", "CommunitySummary", "Gaps",
-    "Helper", "ImportPlan", "ImportSummary", "MemberView", "OfficerView", "RowResult", "Table",
-    "TeamView", "UnitView", "add_officer", "assign_officer", "available_at", "community_names",
-    "community_roster", "district_view", "edit_officer", "export_roster", "guess_mapping",
-    "may_see_personal", "officer_choices", "preview_import", "read_table", "reveal",
-    "run_import", "save_member", "save_team", "save_team_members", "save_unit", "set_active",
-    "set_officer_active", "template", "who_can_help",
+    "SKILLS", "TEAM_KINDS", "UNIT_KINDS", "CommunityRoster", "CommunitySummary", "Gaps", "Helper",
+    "ImportPlan", "ImportSummary", "MemberView", "OfficerView", "RowResult", "Table", "TeamView",
+    "UnitView", "add_officer", "assign_officer", "available_at", "community_names",
+    "community_roster", "district_view", "edit_officer", "export_roster", "format_availability",
+    "guess_mapping", "may_see_personal", "parse_availability", "officer_choices", "preview_import",
+    "read_table", "reveal", "run_import", "save_member", "save_team", "save_team_members",
+    "save_unit", "set_active", "set_officer_active", "template", "who_can_help"
 ]

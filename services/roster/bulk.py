@@ -14,11 +14,13 @@ from services.actor import Actor
 from services.concurrency import update_versioned
 from services.errors import Conflict, Invalid
 from services.roster import checks
+from services.roster.availtext import parse_availability
 from services.roster.common import MEMBER_FIELDS, masked_id, masked_phone
 from services.roster.forms import editable_team
 from services.validation import normal_id_number, validate_id_number
 
 MAX_ROWS = 500
+_ABSENT = object()
 
 
 def _personal(row: dict[str, Any], member: Member | None) -> dict[str, Any]:
@@ -52,10 +54,16 @@ def _check_rows(session: Session, team_id: int, community_id: int,
             problems.fields[f"{n}.name"] = "roster.v.not_in_team"
             continue
         raw = _personal(row, member)
+        avail_text = raw.pop("availability", _ABSENT)  # the table's one line of text
         local = checks.Problems()
         keep = member is not None
         clean: dict[str, Any] = local.attempt(
             functools.partial(checks.member_fields, raw, keep_personal=keep)) or {}
+        clean.pop("availability", None)  # no column for it: kept as it is
+        if avail_text is not _ABSENT:
+            avail = local.attempt(functools.partial(parse_availability, avail_text))
+            if avail is not None:
+                clean["availability"] = avail
         if row.get("grid_id") is not None and row.get("grid_id") not in grids:
             local.fields["grid_id"] = "roster.v.grid"
         number = clean.get("id_number") or _valid_number(raw.get("id_number"))
@@ -66,7 +74,6 @@ def _check_rows(session: Session, team_id: int, community_id: int,
             seen[number] = n
         problems.fields.update({f"{n}.{k}": v for k, v in local.fields.items()})
         problems.params.update(local.params)
-        clean.pop("availability", None)  # not in the table: kept as it is
         clean.update(grid_id=row.get("grid_id"), active=bool(row.get("active", True)),
                      team_id=team_id)
         out.append((member, clean))
@@ -79,7 +86,8 @@ def save_team_members(session: Session, *, actor: Actor, team_id: int,
     """Apply the changed and added rows of a team's table in one go.
 
     Each row: member_id (None for a new member) and the version it was shown at, name,
-    phone, id_number (a value still showing its mask is kept), grid_id, skills, active.
+    phone, id_number (a value still showing its mask is kept), grid_id, skills, active, and
+    optionally availability as one line of text ("周一至周五 18:00-22:00"; empty: any time).
     Refused as a whole: Invalid with `row.field` keys for every bad cell; Conflict naming
     the members that someone else changed since the table was shown.
     """

@@ -14,11 +14,12 @@ from db.models import Community, Grid, Member, SocialUnit, Team
 from services import audit
 from services.actor import Actor, Perm, require
 from services.errors import Invalid
+from services.roster.availtext import format_availability
 from services.roster.common import masked_id, masked_phone, may_see_personal
 from services.scope import community_filter
 
 MEMBER_COLUMNS = ("community", "team", "team_kind", "name", "phone", "id_number", "grid",
-                  "skills", "active")
+                  "skills", "availability", "active")
 UNIT_COLUMNS = ("community", "name", "kind", "contact_name", "contact_phone", "services",
                 "active")
 Label = Callable[[str, str], str]
@@ -32,10 +33,11 @@ def _where(actor: Actor, column: object, community_ids: Collection[int] | None) 
 
 
 def _members(session: Session, actor: Actor, ids: Collection[int] | None, full: bool,
-             label: Label) -> list[list[object]]:
+             label: Label, lang: str) -> list[list[object]]:
     rows = session.execute(
         select(Community.name, Team.name, Team.kind, Member.name, Member.phone,
-               Member.id_number, Grid.name, Member.skills, Member.active, Community.officer_id)
+               Member.id_number, Grid.name, Member.skills, Member.active, Community.officer_id,
+               Member.availability)
         .join(Team, Team.id == Member.team_id).join(Community, Community.id == Team.community_id)
         .outerjoin(Grid, Grid.id == Member.grid_id)
         .where(*_where(actor, Team.community_id, ids))
@@ -47,12 +49,13 @@ def _members(session: Session, actor: Actor, ids: Collection[int] | None, full: 
                     r[4] if show else masked_phone(r[4]),
                     (r[5] or "") if show else masked_id(r[5]), r[6] or "",
                     "、".join(label("roster.skill", s) for s in r[7] or ()),
+                    format_availability(r[10], lang),  # as the importer reads it back
                     label("common", "yes" if r[8] else "no")])
     return out
 
 
 def _units(session: Session, actor: Actor, ids: Collection[int] | None, full: bool,
-           label: Label) -> list[list[object]]:
+           label: Label, lang: str) -> list[list[object]]:
     rows = session.execute(
         select(Community.name, SocialUnit.name, SocialUnit.kind, SocialUnit.contact_name,
                SocialUnit.contact_phone, SocialUnit.services, SocialUnit.active,
@@ -67,8 +70,8 @@ def _units(session: Session, actor: Actor, ids: Collection[int] | None, full: bo
 
 def export_roster(session: Session, *, actor: Actor, what: str, fmt: str,
                   community_ids: Collection[int] | None = None, full: bool = False,
-                  headers: dict[str, str] | None = None, label: Label | None = None
-                  ) -> tuple[bytes, int]:
+                  headers: dict[str, str] | None = None, label: Label | None = None,
+                  lang: str = "zh") -> tuple[bytes, int]:
     """Members or social units in scope (of the given communities), as CSV (UTF-8 with BOM)
     or .xlsx, and the row count. Phones and ID numbers are masked; with `full`, admins and a
     community's own officer get that community's in full (the audit says so)."""
@@ -76,7 +79,8 @@ def export_roster(session: Session, *, actor: Actor, what: str, fmt: str,
     if what not in {"members", "units"} or fmt not in {"csv", "xlsx"}:
         raise Invalid({"format": "roster.v.choice"})
     lab = label or (lambda _prefix, code: code)
-    rows = (_members if what == "members" else _units)(session, actor, community_ids, full, lab)
+    rows = (_members if what == "members" else _units)(session, actor, community_ids, full, lab,
+                                                       lang)
     columns = MEMBER_COLUMNS if what == "members" else UNIT_COLUMNS
     head = [(headers or {}).get(c, c) for c in columns]
     data = _csv(head, rows) if fmt == "csv" else _xlsx(head, rows, what)

@@ -8,6 +8,7 @@ active again: the file says they are on the team.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from services.actor import Actor, Perm, require
 from services.concurrency import update_versioned
 from services.errors import Invalid
 from services.roster import checks
+from services.roster.availtext import parse_availability
 from services.roster.common import MEMBER_FIELDS
 from services.roster.forms import UNIT_FIELDS
 from services.roster.importfile import FIELDS, REQUIRED, Table
@@ -89,6 +91,8 @@ def _member_op(ctx: Context, line: int, cell: dict[str, str], seen: dict[str, in
     if cell.get("grid") and grid_id is None:
         problems.fields["grid"] = "roster.imp.no_grid"
     skills = skills_of(ctx, cell["skills"], problems) if cell.get("skills") else None
+    availability = problems.attempt(functools.partial(
+        parse_availability, cell["availability"])) if cell.get("availability") else None
     member = ctx.by_id_number.get(number) if number else None
     if member is None and phone and cid:
         member = ctx.by_phone.get((cid, phone))
@@ -103,7 +107,8 @@ def _member_op(ctx: Context, line: int, cell: dict[str, str], seen: dict[str, in
                             tuple((k, str(v)) for k, v in problems.params.items())), {})
     new = {"name": full_name, "phone": phone, "team_id": team.id if team else None,
            "active": True}
-    for k, v in (("id_number", number), ("grid_id", grid_id), ("skills", skills)):
+    for k, v in (("id_number", number), ("grid_id", grid_id), ("skills", skills),
+                 ("availability", availability)):
         if v is not None:
             new[k] = v
     return _add_or_change(line, name, new, member)

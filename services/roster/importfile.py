@@ -27,6 +27,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
                       "idno", "residentid", "idcard"),
         "grid": ("网格", "所属网格", "网格名称", "网格编号", "grid", "gridcode", "gridname"),
         "skills": ("技能", "特长", "技能特长", "skills", "skill"),
+        "availability": ("可参与时间", "可用时间", "空闲时间", "服务时间", "值守时间",
+                         "availability", "available", "availabletimes"),
     },
     "units": {
         "community": ("社区", "所属社区", "社区名称", "村社区", "community"),
@@ -41,6 +43,7 @@ REQUIRED = {"members": ("team", "name", "phone"), "units": ("name", "kind")}
 ENGLISH_HEADERS = {
     "community": "community", "team": "team", "name": "name", "phone": "phone",
     "id_number": "id number", "grid": "grid", "skills": "skills", "kind": "kind",
+    "availability": "availability",
     "contact_name": "contact name", "contact_phone": "contact phone", "services": "services",
 }
 
