@@ -101,3 +101,27 @@ def test_import_page_is_for_admins_and_supervisors(app_env: AppEnv) -> None:
     at.run()
     assert any("没有权限" in e.value for e in at.error) and not at.file_uploader
 
+
+
+def test_a_statistics_download_is_audited_as_an_export_when_it_is_built(
+        app_env: AppEnv) -> None:
+    """What a download button holds is built when clicked; building it writes the audit
+    entry (AppTest cannot click a download, so the button's builder is called here)."""
+    import pandas as pd
+
+    from db.models import AuditLog
+    from services.stats.export import csv_bytes
+    from ui.stats_controls import audited
+
+    w = _world(app_env)
+    built = audited(w.admin, "stats.incidents", "csv",
+                    lambda: (csv_bytes(pd.DataFrame({"a": [1, 2, 3]})), 3))
+    with app_env.session() as s:
+        before = s.scalar(select(func.count()).select_from(AuditLog))
+    assert built().startswith(b"\xef\xbb\xbf")  # the CSV itself, with its BOM for Excel
+    with app_env.session() as s:
+        entries = s.scalars(select(AuditLog).order_by(AuditLog.id.desc())).all()
+        assert len(entries) == before + 1
+        assert (entries[0].action, entries[0].entity, entries[0].after,
+                entries[0].actor_user_id) == ("data.export", "stats.incidents",
+                                              {"rows": 3, "format": "csv"}, w.admin.user_id)

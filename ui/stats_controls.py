@@ -11,11 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from db.engine import session_scope
+from services import audit
 from services.actor import Actor
 from services.errors import Invalid, ServiceError
 from services.stats.briefing import weekly_briefing
 from services.stats.export import csv_bytes, labelled, xlsx_bytes
 from services.stats.periods import PRESETS, Period, period_for
+from ui.auth import current_actor
 from ui.bridge import engine
 from ui.charts import total_height
 from ui.i18n import lang, t, translate
@@ -86,13 +88,43 @@ def table(frame: pd.DataFrame, name: str, *, height: int | None = None) -> None:
     downloads(name, lambda: {t(f"stats.table.{name}"): shown})
 
 
+def audited(actor: Actor, what: str, fmt: str,
+            build: Callable[[], tuple[bytes | str, int]]) -> Callable[[], bytes | str]:
+    """A download built when clicked, recorded in the audit trail as an export (who, what,
+    how many rows, which format) in the same moment: figures leave the building too."""
+    eng = engine()
+
+    def run() -> bytes | str:
+        data, rows = build()
+        with session_scope(eng, write=True) as s:
+            audit.exported(s, actor=actor, what=what, rows=rows, fmt=fmt)
+        return data
+
+    return run
+
+
 def downloads(name: str, frames: Callable[[], dict[str, pd.DataFrame]]) -> None:
-    """CSV (the first table) and Excel (every table), built only when clicked."""
+    """CSV (the first table) and Excel (every table), built only when clicked, audited."""
+    actor = current_actor(activity=False)
+    if actor is None:  # signed out meanwhile: nothing to download
+        return
+
+    def first() -> tuple[bytes, int]:
+        frame = next(iter(frames().values()))
+        return csv_bytes(frame), len(frame)
+
+    def every() -> tuple[bytes, int]:
+        tables = frames()
+        return xlsx_bytes(tables), sum(len(f) for f in tables.values())
+
     cols = st.columns([1, 1, 4])
-    cols[0].download_button(t("common.download_csv"), lambda: csv_bytes(
-        next(iter(frames().values()))), file_name=f"{name}.csv", mime="text/csv",
-        key=f"stats_csv_{name}", on_click="ignore", icon=":material/download:")
-    cols[1].download_button(t("common.download_xlsx"), lambda: xlsx_bytes(frames()),
+    cols[0].download_button(t("common.download_csv"), audited(actor, f"stats.{name}", "csv",
+                                                              first),
+                            file_name=f"{name}.csv", mime="text/csv",
+                            key=f"stats_csv_{name}", on_click="ignore",
+                            icon=":material/download:")
+    cols[1].download_button(t("common.download_xlsx"), audited(actor, f"stats.{name}", "xlsx",
+                                                               every),
                             file_name=f"{name}.xlsx", key=f"stats_xlsx_{name}",
                             on_click="ignore", icon=":material/download:",
                             mime="application/vnd.openxmlformats-officedocument."
@@ -104,13 +136,14 @@ def briefing_button(actor: Actor, today: date, communities: list[int] | None,
     """The weekly briefing as one printable HTML page, built when clicked, in the UI language."""
     eng, language = engine(), lang()
 
-    def build() -> str:
+    def build() -> tuple[str, int]:
         with session_scope(eng) as s:
             return weekly_briefing(s, actor=actor, today=today, communities=communities,
                                    scope_label=scope_label,
-                                   text=lambda key, **p: translate(language, key, **p))
+                                   text=lambda key, **p: translate(language, key, **p)), 1
 
-    st.download_button(t("stats.briefing.download"), build, key="stats_briefing",
+    st.download_button(t("stats.briefing.download"),
+                       audited(actor, "stats.briefing", "html", build), key="stats_briefing",
                        file_name=f"briefing-{today:%Y%m%d}-{language}.html", mime="text/html",
                        on_click="ignore", icon=":material/print:",
                        help=t("stats.briefing.help"))
