@@ -63,3 +63,71 @@ def test_officer_adds_a_member_after_fixing_a_bad_id_number(browser, server) -> 
     assert _count(page) == before + 1
     assert page.get_by_text("校验位（最后一位）不正确").count() == 0
     page.context.close()
+
+
+def _team_and_grid(folder) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    """The demo officer's community, one of its active teams and one of its grids."""
+    from sqlalchemy import select
+
+    from db.engine import make_engine, session_scope
+    from db.models import Community, Grid, Team, User
+
+    engine = make_engine(f"sqlite:///{folder / 'pingan.db'}")
+    try:
+        with session_scope(engine) as s:
+            user = s.scalars(select(User).where(User.username == "officer")).one()
+            community = s.scalars(select(Community)
+                                  .where(Community.officer_id == user.officer_id)
+                                  .order_by(Community.id)).first()
+            assert community is not None
+            team = s.scalars(select(Team).where(Team.community_id == community.id,
+                                                Team.active.is_(True))
+                             .order_by(Team.id)).first()
+            grid = s.scalars(select(Grid).where(Grid.community_id == community.id)
+                             .order_by(Grid.id)).first()
+            assert team is not None and grid is not None
+            return community.name, team.name, grid.name
+    finally:
+        engine.dispose()
+
+
+def test_officer_imports_a_file_with_a_bad_row_and_takes_the_good_ones(  # type: ignore[no-untyped-def]
+        browser, server, demo_dir) -> None:  # noqa: F811
+    community, team, grid = _team_and_grid(demo_dir)
+    ids = [f"5001041990{n + 1:02d}1512{n}" for n in range(3)]  # born 1990-0n-15
+    ids = [i + id_check_character(i) for i in ids]
+    ids[2] = ids[2][:-1] + ("1" if ids[2][-1] != "1" else "2")  # a wrong check digit
+    lines = ["社区,队伍,姓名,手机号码,身份证号码,网格,可参与时间"] + [
+        f"{community},{team},导入队员{n},1980000{n:04d},{ids[n]},{grid},周末" for n in range(3)]
+    data = ("\n".join(lines) + "\n").encode("utf-8-sig")
+
+    page = browser.new_context(**DESK).new_page()
+    sign_in(page, server, "officer")
+    page.locator('[data-testid="stSidebarNav"]').wait_for(state="attached", timeout=15_000)
+    page.get_by_role("link", name="名册导入").first.click()
+    wait_idle(page)
+    upload = {"name": "名册.csv", "mimeType": "text/csv", "buffer": data}
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
+    wait_idle(page)
+    page.get_by_role("button", name="检查文件").click()
+    wait_idle(page)
+    page.get_by_text("有 1 行存在问题").wait_for(timeout=30_000)
+    page.get_by_text("只导入其余 2 行", exact=False).first.wait_for()
+    page.get_by_text("我确认只导入没有问题的 2 行").click()  # the explicit choice
+    wait_idle(page)
+    page.get_by_role("button", name="只导入没有问题的行").click()
+    page.get_by_text("导入完成。结果如下：").wait_for(timeout=30_000)
+    metrics = dict(zip(page.locator('[data-testid="stMetricLabel"]').all_inner_texts(),
+                       page.locator('[data-testid="stMetricValue"]').all_inner_texts(),
+                       strict=True))
+    assert (metrics["新增"], metrics["有错误"]) == ("2", "1")
+
+    # the same file again changes nothing
+    page.get_by_role("button", name="检查文件").click()
+    wait_idle(page)
+    page.get_by_role("button", name="只导入没有问题的行").wait_for()
+    metrics = dict(zip(page.locator('[data-testid="stMetricLabel"]').all_inner_texts(),
+                       page.locator('[data-testid="stMetricValue"]').all_inner_texts(),
+                       strict=True))
+    assert (metrics["新增"], metrics["无变化"], metrics["有错误"]) == ("0", "2", "1")
+    page.context.close()
