@@ -57,3 +57,4 @@ class AuditLog(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)  # one record's history

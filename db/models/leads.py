@@ -63,6 +63,9 @@ class Lead(Base):
         Index("ix_lead_status_due", "status", "resolve_due_at"),
         Index("ix_lead_status_urgency", "status", "urgency", "community_id"),
         Index("ix_lead_reporter_status", "reporter_user_id", "status"),
+        # statistics: leads closed (else resolved) in a period
+        Index("ix_lead_closed", "closed_at"),
+        Index("ix_lead_resolved", "resolved_at"),
     )
 
 
@@ -79,7 +82,10 @@ class LeadEvent(Base):
     to_status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    __table_args__ = (Index("ix_lead_event_actor", "actor_user_id", "action"),)
+    __table_args__ = (
+        Index("ix_lead_event_actor", "actor_user_id", "action"),
+        Index("ix_lead_event_lead_status", "lead_id", "to_status"),  # "was it ever escalated"
+    )
 
 
 class LeadPhoto(Base):
