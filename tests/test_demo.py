@@ -326,6 +326,17 @@ def test_shuanglin_alert(demo: Engine) -> None:
         mobilised = _count(s, AlertRecipient, AlertRecipient.mobilised.is_(True))
         acked = _count(s, AlertRecipient, AlertRecipient.acknowledged_at.is_not(None))
         assert mobilised >= 30 and acked >= 30 and _count(s, AlertRecipient) >= 30
+        # as a published alert's: each recipient's community (the alert page counts by it and
+        # scopes by it), each member's team, and who relays to members without an account
+        recipients = s.scalars(select(AlertRecipient)).all()
+        assert all(r.community_id is not None for r in recipients)
+        members = [r for r in recipients if r.member_id is not None]
+        home = {mid: (tid, cid) for mid, tid, cid in s.execute(
+            select(Member.id, Member.team_id, Team.community_id)
+            .join(Team, Team.id == Member.team_id))}
+        assert members and all(home[r.member_id] == (r.team_id, r.community_id)
+                               for r in members)
+        assert all((r.user_id is None) == (r.relay_user_id is not None) for r in members)
         sightings = s.scalars(select(Lead).where(Lead.alert_id == alert.id)).all()
         assert 2 <= len(sightings) <= 3
         assert all(x.status == "closed" and x.urgency == "urgent" and x.community_id == sl

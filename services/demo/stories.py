@@ -75,12 +75,19 @@ def _recipients(w: Writer, world: World, alert_id: int, published: int) -> None:
     officer = world.community_officer[world.shuanglin]
     rows = [{"alert_id": alert_id, "user_id": world.officer_user_ids[officer],
              "officer_id": world.officer_ids[officer], "member_id": None,
+             "community_id": world.community_ids[world.shuanglin], "team_id": None,
+             "relay_user_id": None,
              "acknowledged_at": dates.utc(published + 120), "mobilised": True}]
     for n, i in enumerate(chosen):
         acked = n < ACKNOWLEDGED
         user = world.logins["grid"] if i == world.grid_login_member else None
+        c = m.community[i]
+        # as publishing does: where, which team, and who relays to those without an account
+        relay = None if user else world.officer_user_ids[world.community_officer[c]]
         rows.append({"alert_id": alert_id, "user_id": user, "officer_id": None,
-                     "member_id": m.ids[i], "mobilised": n < MOBILISED_MEMBERS,
+                     "member_id": m.ids[i], "community_id": world.community_ids[c],
+                     "team_id": world.team_ids[(c, m.kind[i])], "relay_user_id": relay,
+                     "mobilised": n < MOBILISED_MEMBERS,
                      "acknowledged_at": dates.utc(published + rng.randint(180, 5_400))
                      if acked else None})
     w.insert(AlertRecipient, rows)
