@@ -41,13 +41,15 @@ picked = st.dataframe({
     t("disputes.steps"): [r.steps for r in rows],
 }, hide_index=True, key="disputes_table", on_select="rerun", selection_mode="single-row")
 chosen = picked.selection.rows if picked is not None else []
-if not chosen:
+linked = str(st.query_params.get("id") or "")  # ?id= from a link (a lead's page)
+if not chosen and not (linked.isdigit() and len(linked) < 10):
     st.caption(t("disputes.pick_hint"))
     st.stop()
 
 try:
     with db_session() as s:
-        d = disputes.get_dispute(s, actor=actor, dispute_id=rows[chosen[0]].id)
+        d = disputes.get_dispute(s, actor=actor,
+                                 dispute_id=rows[chosen[0]].id if chosen else int(linked))
 except ServiceError as exc:
     show_error(exc)
     st.stop()

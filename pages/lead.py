@@ -9,6 +9,7 @@ from ui import guard, nav
 from ui.bridge import db_session
 from ui.i18n import label, t
 from ui.leads_actions import action_forms
+from ui.leads_dispute import dispute_section
 from ui.leads_widgets import events_frame, lead_error
 from ui.maps import small_map
 
@@ -79,3 +80,4 @@ if detail.tasks:
 shown = st.session_state.get(f"lead_shown_{lead.id}", lead.version)
 action_forms(actor, detail, shown)
 st.session_state[f"lead_shown_{lead.id}"] = lead.version
+dispute_section(actor, detail)

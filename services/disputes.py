@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Dispute, Grid, MediationStep
+from db.models import Community, Dispute, Grid, Lead, MediationStep
 from services import audit, clock, people
 from services.actor import Actor, Perm, require
 from services.concurrency import update_versioned
@@ -103,15 +103,43 @@ def _texts(kind: str, address: str | None, description: str | None) -> dict[str,
     return {"kind": kind, **out}
 
 
+def _check_lead_free(session: Session, actor: Actor, lead_id: int) -> None:
+    """The lead must be one the actor may see, and not yet recorded as a dispute: one lead,
+    one dispute. On PostgreSQL the lead row is locked first, so two officers recording the
+    same lead at once are served one after the other and the second is refused."""
+    load_visible(session, actor, lead_id)  # NotFound unless the actor may see the lead
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Lead.id).where(Lead.id == lead_id).with_for_update())
+    existing = _linked(session, lead_id)
+    if existing is not None:
+        raise Invalid(key="disputes.lead_has_dispute", id=existing)
+
+
+def _linked(session: Session, lead_id: int, *where: Any) -> int | None:
+    found = session.scalar(select(Dispute.id).where(Dispute.lead_id == lead_id, *where)
+                           .order_by(Dispute.id).limit(1))
+    return int(found) if found is not None else None
+
+
+def dispute_of_lead(session: Session, *, actor: Actor, lead_id: int) -> int | None:
+    """The id of the dispute recorded from this lead, if there is one the actor may see."""
+    require(actor, Perm.VIEW_DISPUTES)
+    load_visible(session, actor, lead_id)
+    return _linked(session, lead_id, community_filter(actor, Dispute.community_id))
+
+
 def record_dispute(session: Session, *, actor: Actor, community_id: int, kind: str,
                    address: str, description: str, parties: list[dict[str, Any]],
                    grid_id: int | None = None, lead_id: int | None = None,
                    reported_at: datetime | None = None) -> DisputeView:
-    """Record a dispute; a repeat (same address or party within 90 days) is flagged."""
+    """Record a dispute; a repeat (same address or party within 90 days) is flagged. A lead
+    can become one dispute only: a second one for the same lead is refused."""
     require(actor, Perm.EDIT_DISPUTES)
     check_community(actor, community_id)
     if session.get(Community, community_id) is None:
         raise NotFound()
+    if lead_id is not None:
+        _check_lead_free(session, actor, lead_id)
     values = _texts(kind, address, description)
     checked = people.check_people(parties, field="parties")
     if not checked:
@@ -119,8 +147,6 @@ def record_dispute(session: Session, *, actor: Actor, community_id: int, kind: s
     grid = session.get(Grid, grid_id) if grid_id is not None else None
     if grid_id is not None and (grid is None or grid.community_id != community_id):
         raise Invalid({"grid_id": "disputes.bad_grid"})
-    if lead_id is not None:
-        load_visible(session, actor, lead_id)  # NotFound unless the actor may see the lead
     at = reported_at or clock.now()
     recurring = find_recurring(session, community_id=community_id, address=values["address"],
                                parties=checked, at=at)

@@ -1,16 +1,20 @@
-"""Disputes: repeats within 90 days, masking, mediation steps, resolution with versions, scope."""
+"""Disputes: repeats within 90 days, masking, mediation steps, resolution with versions, scope,
+one dispute per lead."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from db.models import AuditLog
+from db.engine import session_scope
+from db.models import AuditLog, Dispute
 from services import disputes, leads
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from tests import factories as f
+from tests.leads_world import build
 
 T0 = datetime(2025, 9, 1, 2, 0, tzinfo=UTC)
 A = {"name": "王大明", "phone": "13911112222"}
@@ -101,3 +105,78 @@ def test_a_dispute_links_to_the_lead_that_reported_it(session) -> None:  # type:
     outsider = f.actor(session, f.user(session, "officer", communities=[other]))
     with pytest.raises(NotFound):  # a lead they cannot see
         _record(session, outsider, other, "x", [B], 0, lead_id=lead.id)
+
+
+def test_a_lead_becomes_one_dispute_a_second_is_refused(session) -> None:  # type: ignore[no-untyped-def]
+    c, _other, me = _world(session)
+    lead = leads.report_lead(session, actor=me, category="dispute", urgency="routine",
+                             description="两户因占道停车争执", community_id=c.id)
+    assert disputes.dispute_of_lead(session, actor=me, lead_id=lead.id) is None
+    d = _record(session, me, c, "双林路3号", [A, B], 0, lead_id=lead.id)
+    assert disputes.dispute_of_lead(session, actor=me, lead_id=lead.id) == d.id
+    assert disputes.get_dispute(session, actor=me, dispute_id=d.id).lead_id == lead.id
+    logged = session.scalars(select(AuditLog.after).where(AuditLog.action == "disputes.create",
+                                                          AuditLog.entity_id == str(d.id))).all()
+    assert len(logged) == 1 and logged[0]["lead_id"] == lead.id
+    boss = f.actor(session, f.user(session, "admin"))
+    for who in (me, boss):  # refused before any field is looked at, whoever asks
+        with pytest.raises(Invalid) as twice:
+            _record(session, who, c, "", [], 1, lead_id=lead.id)
+        assert twice.value.key == "disputes.lead_has_dispute" and not twice.value.fields
+        assert twice.value.params == {"id": d.id}
+    assert [r.id for r in disputes.list_disputes(session, actor=boss)] == [d.id]
+    assert _record(session, me, c, "双林路3号", [C], 2).lead_id is None  # unlinked: still fine
+
+
+def test_grid_workers_and_officers_of_other_communities_cannot_record_a_lead(session) -> None:  # type: ignore[no-untyped-def]
+    w = build(session)
+    lead = leads.report_lead(session, actor=w.grid1, category="dispute", urgency="routine",
+                             description="邻里因噪音争吵", grid_id=w.g1.id)
+
+    def attempt(actor, community_id):  # type: ignore[no-untyped-def]
+        return disputes.record_dispute(session, actor=actor, community_id=community_id,
+                                       kind="neighbour", address="双林路5号", description="噪音",
+                                       parties=[A], lead_id=lead.id)
+
+    with pytest.raises(PermissionDenied):  # the reporter sees the lead but records no dispute
+        attempt(w.grid1, w.c1.id)
+    with pytest.raises(PermissionDenied):
+        disputes.dispute_of_lead(session, actor=w.grid1, lead_id=lead.id)
+    for community in (w.c1.id, w.c2.id):  # officer2 holds c2: neither c1 nor c1's lead is his
+        with pytest.raises(NotFound):
+            attempt(w.officer2, community)
+    with pytest.raises(NotFound):
+        disputes.dispute_of_lead(session, actor=w.officer2, lead_id=lead.id)
+    assert disputes.dispute_of_lead(session, actor=w.supervisor, lead_id=lead.id) is None
+    assert attempt(w.supervisor, w.c1.id).lead_id == lead.id  # the station's supervisor may
+    assert disputes.dispute_of_lead(session, actor=w.officer1, lead_id=lead.id) is not None
+
+
+def test_two_officers_recording_one_lead_at_once_make_one_dispute(engine) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(engine, write=True) as s:
+        w = build(s)
+        lead_id = leads.report_lead(s, actor=w.grid1, category="dispute", urgency="routine",
+                                    description="楼上楼下漏水", grid_id=w.g1.id).id
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def record(actor) -> None:  # type: ignore[no-untyped-def]
+        barrier.wait()
+        try:
+            with session_scope(engine, write=True) as s:
+                results.append(disputes.record_dispute(
+                    s, actor=actor, community_id=w.c1.id, kind="neighbour",
+                    address="双林路6号", description="漏水", parties=[A], lead_id=lead_id).id)
+        except Invalid as exc:
+            results.append(exc.key)
+
+    threads = [threading.Thread(target=record, args=(a,))
+               for a in (w.officer1, w.backup_officer)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    with session_scope(engine) as s:
+        made = s.scalars(select(Dispute.id).where(Dispute.lead_id == lead_id)).all()
+    assert len(made) == 1 and sorted(map(str, results)) == sorted(
+        [str(made[0]), "disputes.lead_has_dispute"])

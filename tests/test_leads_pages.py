@@ -1,11 +1,13 @@
-"""AppTest: the lead pages driven by widget keys, from report to verification."""
+"""AppTest: the lead pages driven by widget keys, from report to verification, and a lead
+recorded as a dispute."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Lead
+from db.models import Dispute, Lead
+from services import leads
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, app_env, new_app, sign_in, texts  # noqa: F401
 from tests.leads_world import build
@@ -113,3 +115,50 @@ def test_inbox_filters_survive_a_visit_to_another_page(env: AppEnv) -> None:
     assert not at.exception and not at.warning
     assert at.toggle(key="leads_f_overdue").value is True
     assert at.multiselect(key="leads_f_category").value == ["fire"]
+
+
+def test_officer_records_a_lead_as_a_dispute_then_finds_the_link(env: AppEnv) -> None:
+    with env.session() as s:
+        w = build(s)
+        lead_id = leads.report_lead(s, actor=w.grid1, category="dispute", urgency="routine",
+                                    description="两户因楼道堆物争吵", grid_id=w.g1.id,
+                                    address="双林路8号").id
+        officer, grid1 = w.officer1.username, w.grid1.username
+    form = f"lead_dispute_{lead_id}"
+    at = _open(officer, "leads")
+    at.session_state["lead_id"] = lead_id
+    at.switch_page(PAGE["lead"]).run()
+    assert not at.exception
+    assert at.text_input(key=f"{form}_address").value == "双林路8号"  # taken from the lead
+    assert at.text_area(key=f"{form}_description").value == "两户因楼道堆物争吵"
+    at.text_input(key=f"{form}_address").input("双林路8号2单元")
+    at.session_state[f"{form}_parties"] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"name": "王大明", "phone": "13911112222"}]}
+    at.button(key="lead_dispute_submit").click().run()  # no kind chosen
+    assert not at.exception and "请从列表中选择纠纷类型" in texts(at)
+    assert at.text_input(key=f"{form}_address").value == "双林路8号2单元"  # what was typed
+    with env.session() as s:
+        assert s.scalar(select(func.count()).select_from(Dispute)) == 0
+
+    at.selectbox(key=f"{form}_kind").set_value("neighbour")
+    at.button(key="lead_dispute_submit").click().run()
+    assert not at.exception and "已登记为矛盾纠纷" in texts(at)
+    with env.session() as s:
+        (dispute_id, linked, address, parties), = s.execute(
+            select(Dispute.id, Dispute.lead_id, Dispute.address, Dispute.parties)).all()
+    assert (linked, address, parties[0]["name"]) == (lead_id, "双林路8号2单元", "王大明")
+    assert "lead_dispute_submit" not in [b.key for b in at.button]  # no second one offered
+    link, = [p for p in at.page_link if p.value == f"查看矛盾纠纷 #{dispute_id}"]
+    assert link.proto.query_string == f"id={dispute_id}"
+
+    at.query_params["id"] = str(dispute_id)  # where the link goes
+    at.switch_page(str(ROOT / "pages" / "disputes.py")).run()
+    assert not at.exception and f"纠纷 #{dispute_id}：邻里纠纷" in texts(at)
+    assert f"来源线索 #{lead_id}" in [p.value for p in at.page_link]
+
+    at = _open(grid1, "leads")  # the reporter: no dispute form, no link
+    at.session_state["lead_id"] = lead_id
+    at.switch_page(PAGE["lead"]).run()
+    assert not at.exception and "lead_dispute_submit" not in [b.key for b in at.button]
+    assert not [p for p in at.page_link if "纠纷" in p.value]
