@@ -102,6 +102,13 @@ def require(actor: Actor, perm: Perm) -> None:
         raise PermissionDenied(perm=str(perm))
 
 
+def refused_quietly(actor: Actor, what: str) -> None:
+    """A record the actor may not see was asked for by id: audited like a refusal, while the
+    caller answers "not found" so that ids reveal nothing. `what`: "scope:lead:12"."""
+    for hook in _refusal_hooks:
+        hook(actor, what)  # type: ignore[arg-type]
+
+
 def refuse(actor: Actor, perm: Perm, what: str = "") -> NoReturn:
     """Refuse what the role allows but this record does not (e.g. someone else's assistance
     file): audited like `require`, with `what` ("case:12") naming the record."""

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, true
 
 from db.models import Lead
-from services.actor import Actor, Role
+from services.actor import Actor, Role, refused_quietly
 from services.errors import NotFound
 
 
@@ -28,6 +28,8 @@ def lead_filter(actor: Actor) -> ColumnElement[bool]:
 
 
 def check_community(actor: Actor, community_id: int | None) -> None:
-    """Out-of-scope records are reported as not found, so ids reveal nothing."""
+    """Out-of-scope records are reported as not found, so ids reveal nothing; the attempt
+    is audited as a refusal."""
     if not actor.in_scope(community_id):
+        refused_quietly(actor, f"scope:community:{community_id}")
         raise NotFound()

@@ -30,14 +30,16 @@ from services.errors import PermissionDenied
 SELF_SERVICE = {
     "services.auth.sign_out", "services.auth.sign_out_elsewhere",
     "services.auth.change_own_password", "services.auth.set_language",
-    "services.audit.record", "services.audit.exported", "services.audit.revealed",
-    "services.audit.record_refusal",
+    "services.audit.record", "services.audit.record_many", "services.audit.exported",
+    "services.audit.revealed", "services.audit.record_refusal",
 }
 _ASKED: list[Perm] = []
 
 
 @on_refusal
 def _note_refusal(_actor: Actor, perm: Perm) -> None:
+    if str(perm).startswith("scope:"):
+        return  # a record out of the actor's scope (services.scope), not a permission asked
     _ASKED.append(Perm(str(perm).split(":")[0]))  # refuse() names the record after a colon
 
 

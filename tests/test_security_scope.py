@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from db.engine import session_scope
+from db.models import AuditLog
 from services import cases, disputes, leads
 from services.errors import NotFound, PermissionDenied
 from services.roster.reveal import reveal
@@ -70,6 +71,13 @@ def test_fifty_attempts_on_another_communitys_records_all_fail(engine: Engine) -
     print(f"\nscope [{engine.dialect.name}]: {attempts} attempts on another community's "
           f"records by id, {succeeded} succeeded")
     assert (attempts, succeeded) == (50, 0)
+    with session_scope(engine) as s:  # each attempt is in the audit trail as a refusal
+        refusals = s.execute(select(AuditLog.entity_id).where(
+            AuditLog.action == "auth.permission_denied",
+            AuditLog.actor_user_id == w.officer2.user_id)).scalars().all()
+    print(f"scope [{engine.dialect.name}]: {len(refusals)} refusals audited: "
+          f"{sorted({r.rsplit(':', 1)[0] for r in refusals})}")
+    assert len(refusals) == 50  # once each
     # grid workers: not even their own community's leads reported by someone else
     others = [_try(engine, ATTEMPTS["lead"], w.grid2, i) for i in made["lead"]]
     assert not any(others)

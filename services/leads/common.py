@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from db.models import Lead, LeadEvent, Member, Task, Team
-from services.actor import Actor, Role
+from services.actor import Actor, Role, refused_quietly
 from services.errors import NotFound
 from services.scope import lead_filter
 
@@ -104,5 +104,7 @@ def load_visible(session: Session, actor: Actor, lead_id: int) -> Lead:
     """The lead if the actor may see it; NotFound otherwise, so ids reveal nothing."""
     lead = session.scalar(select(Lead).where(Lead.id == lead_id, visible(session, actor)))
     if lead is None:
+        if session.scalar(select(Lead.id).where(Lead.id == lead_id)) is not None:
+            refused_quietly(actor, f"scope:lead:{lead_id}")  # there, but not theirs: audited
         raise NotFound()
     return lead
