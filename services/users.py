@@ -17,6 +17,7 @@ from services import audit
 from services.actor import Actor, Perm, Role, require
 from services.auth import end_all_sessions, hash_password
 from services.errors import Invalid, NotFound
+from services.leads.waiting import communities_reached, dispatch_waiting
 from services.passwords import check_password_policy
 from services.text import clean_text
 
@@ -176,6 +177,9 @@ def set_active(session: Session, *, actor: Actor, username: str, active: bool) -
     audit.record(session, actor=actor, action="user.enable" if active else "user.disable",
                  entity="user", entity_id=user.id, before={"active": before},
                  after={"active": active})
+    if active and not before:  # a station's duty supervisor back: the leads waiting for nobody
+        dispatch_waiting(session, actor=actor,
+                         community_ids=communities_reached(session, user_id=user.id))
 
 
 def _active_admins(session: Session) -> int:

@@ -47,9 +47,12 @@ ONLY = {
     "services.roster.officers.set_officer_active": {Role.ADMIN},
 }
 # Inner steps of a gated action (the form that calls them is gated), returning only choices
-# any reporter sees (every role may report leads).
+# any reporter sees (every role may report leads); and the dispatch of waiting leads, a system
+# step (like the overdue sweep) run after a gated roster, account or rule change or by the
+# inbox's sweep: it applies the admin's rules and takes `actor` only to name the cause in the
+# audit trail. test_leads_waiting.py checks that those changes stay gated.
 HELPERS = {"services.leads.place.place_choices", "services.leads.place.locate",
-           "services.alerts.publish.recipients_for"}
+           "services.alerts.publish.recipients_for", "services.leads.waiting.dispatch_waiting"}
 
 
 def _mismatch(name: str, role: Role, gate: frozenset[Perm], got: str) -> str | None:

@@ -141,14 +141,18 @@ def _sweep_state() -> dict[str, Any]:
 
 
 def maybe_escalate() -> None:
-    """Escalate overdue leads at most once a minute per server, from the live inbox."""
+    """At most once a minute per server, from the live inbox: dispatch the leads that waited
+    for nobody (a change made outside the services, or more than one batch, is caught here),
+    then escalate overdue leads. Dispatch goes first, so a lead someone can take now is not
+    escalated past them."""
     state = _sweep_state()
     if time.monotonic() - state["at"] < SWEEP_EVERY_S or not state["lock"].acquire(False):
         return
     try:
         state["at"] = time.monotonic()
         with db_session(write=True) as s:
-            leads.escalate_overdue(s, limit=50)  # small batches keep the refresh quick
+            leads.dispatch_waiting(s, limit=50)  # small batches keep the refresh quick
+            leads.escalate_overdue(s, limit=50)
     finally:
         state["lock"].release()
 

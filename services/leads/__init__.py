@@ -32,13 +32,15 @@ from services.leads.tasks import (
     list_tasks,
     team_choices,
 )
+from services.leads.waiting import communities_reached, dispatch_waiting
 from services.leads.workflow import OPEN_STATUSES, TRANSITIONS, act, escalate_overdue
 
 __all__ = [
     "CATEGORIES", "LEVELS", "OPEN_STATUSES", "STATUSES", "TRANSITIONS", "URGENCIES",
     "DeadlineRow", "EventView", "InboxFilters", "InboxPage", "InboxRow", "LeadDetail",
     "LeadView", "NearbyLead", "RuleRow", "Summary", "TaskView", "act", "add_to_lead",
-    "choose", "claim_task", "create_task", "escalate_overdue", "export_leads",
+    "choose", "claim_task", "communities_reached", "create_task", "dispatch_waiting",
+    "escalate_overdue", "export_leads",
     "filter_choices", "inbox_sorts", "finish_task", "get_lead", "inbox", "list_deadlines",
     "list_rules",
     "list_tasks", "nearby_leads", "officer_choices", "place_choices", "grids_of",

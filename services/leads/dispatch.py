@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Community, Officer, PoliceOffice, Station, User
+from db.models import Community, LeadEvent, Officer, PoliceOffice, Station, User
 from services.leads.rules import active_rule_kinds, deadline_minutes
 
 LEVEL_OF_RULE = {"community_officer": "community", "office_backup": "community",
@@ -93,11 +93,13 @@ def _pick(chain: Chain, kind: str, exclude: Collection[int]) -> tuple[int | None
     return None, None
 
 
-def choose(session: Session, community_id: int, *, exclude: Collection[int] = ()) -> Assignment:
-    """Walk the active rules in order; Assignment(rule=None) when nobody can take it."""
+def choose(session: Session, community_id: int, *, exclude: Collection[int] = (),
+           kinds: Sequence[str] | None = None) -> Assignment:
+    """Walk the active rules (`kinds`, read when not given) in order; Assignment(rule=None)
+    when nobody can take it."""
     chain = chain_of(session, community_id)
     if chain is not None:
-        for kind in active_rule_kinds(session):
+        for kind in active_rule_kinds(session) if kinds is None else kinds:
             officer_id, user_id = _pick(chain, kind, exclude)
             if officer_id is not None:
                 return Assignment(kind, officer_id, officer_user(session, officer_id),
@@ -105,6 +107,14 @@ def choose(session: Session, community_id: int, *, exclude: Collection[int] = ()
             if user_id is not None:
                 return Assignment(kind, None, user_id, LEVEL_OF_RULE[kind])
     return Assignment(None, None, None, "community")
+
+
+def dispatch_event(lead_id: int, at: datetime, who: Assignment) -> LeadEvent:
+    """The event of an automatic dispatch, on submit or later: by the system, not a person."""
+    return LeadEvent(lead_id=lead_id, at=at, actor_user_id=None, action="dispatch",
+                     from_status="new", to_status="dispatched", note="",
+                     data={"rule": who.rule, "officer_id": who.officer_id,
+                           "user_id": who.user_id})
 
 
 def deadlines(

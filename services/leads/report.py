@@ -23,7 +23,7 @@ from services.leads.common import (
     LeadView,
     view_of,
 )
-from services.leads.dispatch import choose, deadlines
+from services.leads.dispatch import Assignment, choose, deadlines, dispatch_event
 from services.leads.photos import check_photos, store_photos
 from services.leads.place import distance_m, locate
 from services.leadstate import is_open
@@ -84,25 +84,21 @@ def report_lead(
     )
     session.add(lead)
     session.flush()
-    _events(session, actor, lead, now)
+    _events(session, actor, lead, who, now)
     store_photos(session, lead.id, checked, photo_dir)
     audit.record(session, actor=actor, action="leads.report", entity="lead", entity_id=lead.id,
                  after=_summary(lead, len(checked)))
     return view_of(lead)
 
 
-def _events(session: Session, actor: Actor, lead: Lead, now: datetime) -> None:
+def _events(session: Session, actor: Actor, lead: Lead, who: Assignment,
+            now: datetime) -> None:
     uid = actor.user_id or None
     # Same columns in both rows, so that they go in one INSERT.
     session.add(LeadEvent(lead_id=lead.id, at=now, actor_user_id=uid, action="report",
                           from_status=None, to_status="new", note="", data={}))
-    if lead.dispatch_rule:
-        session.add(LeadEvent(
-            lead_id=lead.id, at=now, actor_user_id=None, action="dispatch", from_status="new",
-            to_status="dispatched", note="",
-            data={"rule": lead.dispatch_rule, "officer_id": lead.assigned_officer_id,
-                  "user_id": lead.assigned_user_id},
-        ))
+    if who.rule:
+        session.add(dispatch_event(lead.id, now, who))
     session.flush()
 
 

@@ -72,7 +72,11 @@ def deadline_minutes(session: Session, category: str, urgency: str) -> tuple[int
 
 
 def save_rules(session: Session, *, actor: Actor, rules: Sequence[RuleRow]) -> None:
-    """Replace the rules with `rules`, in the order given. Audited."""
+    """Replace the rules with `rules`, in the order given, and dispatch the leads that were
+    waiting for a rule that now reaches someone. Audited."""
+    # Dispatch reads the rules: imported here, or loading either module would need the other.
+    from services.leads.waiting import dispatch_waiting
+
     require(actor, Perm.EDIT_SETTINGS)
     kinds = [r.kind for r in rules]
     if not rules or any(k not in RULE_KINDS for k in kinds) or len(set(kinds)) != len(kinds):
@@ -89,6 +93,7 @@ def save_rules(session: Session, *, actor: Actor, rules: Sequence[RuleRow]) -> N
                  before={"rules": before},
                  after={"rules": [{"position": i, "kind": r.kind, "active": r.active}
                                   for i, r in enumerate(ordered, start=1)]})
+    dispatch_waiting(session, actor=actor)
 
 
 def save_deadlines(session: Session, *, actor: Actor, rows: Sequence[DeadlineRow]) -> None:

@@ -17,6 +17,7 @@ from services import audit
 from services.actor import Actor, Perm, Role, refuse
 from services.concurrency import update_versioned
 from services.errors import Invalid, NotFound
+from services.leads.waiting import communities_reached, dispatch_waiting
 from services.roster import checks
 from services.roster.common import community_for_edit
 
@@ -115,6 +116,8 @@ def _assign(session: Session, actor: Actor, community: Community, officer_id: in
     audit.record(session, actor=actor, action="roster.officer_assign", entity="community",
                  entity_id=community.id, before={"officer_id": before},
                  after={"officer_id": officer_id})
+    if officer_id is not None:  # leads waiting for nobody may now have someone
+        dispatch_waiting(session, actor=actor, community_ids=[community.id])
 
 
 def _update(session: Session, actor: Actor, officer: Officer, shown_version: int,
@@ -129,4 +132,8 @@ def _update(session: Session, actor: Actor, officer: Officer, shown_version: int
     audit.record(session, actor=actor, action=f"roster.officer_{verb}", entity="officer",
                  entity_id=officer.id, before={k: before[k] for k in changed},
                  after={k: getattr(officer, k) for k in changed})
+    if changed.keys() & {"active", "on_duty"} and officer.active and officer.on_duty:
+        # Back on duty or reactivated: the leads that waited for nobody in their chain.
+        dispatch_waiting(session, actor=actor,
+                         community_ids=communities_reached(session, officer_id=officer.id))
     return version
