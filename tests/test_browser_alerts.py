@@ -42,17 +42,20 @@ def _user(chromium, base: str, username: str):  # type: ignore[no-untyped-def]
 
 def _pick_community(page, name: str) -> None:  # type: ignore[no-untyped-def]
     box = _key(page, "alert_form_communities")
-    for _ in range(3):  # the list opens a moment after the click when the server is busy
+    for _ in range(4):  # the list opens a moment after the click when the server is busy,
+        wait_idle(page)  # and a rerun landing meanwhile can drop the choice: then again
+        if box.get_by_text(name).count():
+            return
         box.locator("input").click()
         page.keyboard.type(name)
         option = page.get_by_role("option", name=name)
         try:
             option.click(timeout=10_000)
+            page.keyboard.press("Escape")
+            box.get_by_text(name).wait_for(timeout=15_000)
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
             continue
-        page.keyboard.press("Escape")
-        box.get_by_text(name).wait_for()
         return
     raise AssertionError(f"could not choose {name}")
 

@@ -91,6 +91,19 @@ def _team_and_grid(folder) -> tuple[str, str, str]:  # type: ignore[no-untyped-d
         engine.dispose()
 
 
+def _metrics(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The counts shown, once the page has finished drawing them (label -> value)."""
+    deadline = time.monotonic() + 30
+    while True:
+        wait_idle(page)
+        labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+        values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+        if labels and len(labels) == len(values):
+            return dict(zip(labels, values, strict=True))
+        assert time.monotonic() < deadline, (labels, values)
+        page.wait_for_timeout(300)
+
+
 def test_officer_imports_a_file_with_a_bad_row_and_takes_the_good_ones(  # type: ignore[no-untyped-def]
         browser, server, demo_dir) -> None:  # noqa: F811
     community, team, grid = _team_and_grid(demo_dir)
@@ -117,17 +130,13 @@ def test_officer_imports_a_file_with_a_bad_row_and_takes_the_good_ones(  # type:
     wait_idle(page)
     page.get_by_role("button", name="只导入没有问题的行").click()
     page.get_by_text("导入完成。结果如下：").wait_for(timeout=30_000)
-    metrics = dict(zip(page.locator('[data-testid="stMetricLabel"]').all_inner_texts(),
-                       page.locator('[data-testid="stMetricValue"]').all_inner_texts(),
-                       strict=True))
+    metrics = _metrics(page)
     assert (metrics["新增"], metrics["有错误"]) == ("2", "1")
 
     # the same file again changes nothing
     page.get_by_role("button", name="检查文件").click()
     wait_idle(page)
     page.get_by_role("button", name="只导入没有问题的行").wait_for()
-    metrics = dict(zip(page.locator('[data-testid="stMetricLabel"]').all_inner_texts(),
-                       page.locator('[data-testid="stMetricValue"]').all_inner_texts(),
-                       strict=True))
+    metrics = _metrics(page)
     assert (metrics["新增"], metrics["无变化"], metrics["有错误"]) == ("0", "2", "1")
     page.context.close()
