@@ -82,15 +82,18 @@ def build_map(view: MapView, options: MapOptions) -> tuple[pdk.Deck, list[Legend
         areas.append(map_layers.alerts(view.alerts, lang))
     layers = [layer for area_layers, _ in areas for layer in area_layers]
     layers += map_layers.borders([seg for _, segments in areas for seg in segments])
+    lead_mode: str | None = None
+    lead_layers: list[pdk.Layer] = []
+    if view.leads is not None:
+        lead_mode, lead_layers, lead_legend = _leads(view.leads, options)
+        legends += lead_legend
+    if lead_mode != "points":  # cells and heat lie under the stations and offices
+        layers, lead_layers = layers + lead_layers, []
     if "posts" in options.layers:
         layers += map_layers.posts(view.base.stations, view.base.offices, lang)
     if view.units is not None:
         layers += map_layers.units(view.units, lang)
-    lead_mode = None
-    if view.leads is not None:
-        lead_mode, lead_layers, lead_legend = _leads(view.leads, options)
-        layers += lead_layers
-        legends += lead_legend
+    layers += lead_layers  # points on top, where they can be clicked
     legends += fixed_legends(options.layers, lead_mode, lang)
     box = bounds_of(view.base.communities["features"]) or bounds_of(
         view.base.district["features"]) or (106.4, 29.4, 106.6, 29.55)
