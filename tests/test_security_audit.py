@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
@@ -19,6 +18,7 @@ from services.audit_query import AuditFilter
 from services.cli import main
 from services.errors import PermissionDenied
 from tests import factories as f
+from tests.concurrently import run_concurrently
 from tests.conftest import BACKENDS, PG_URL, _drop_pg, _pg_engine
 
 
@@ -127,22 +127,13 @@ def test_personal_data_is_masked_in_the_trail(session) -> None:  # type: ignore[
 
 
 def test_concurrent_writers_keep_one_unbroken_chain(engine: Engine) -> None:
-    errors: list[BaseException] = []
-
     def writer(n: int) -> None:
-        try:
-            for i in range(40):
-                with session_scope(engine, write=True) as s:
-                    audit.record(s, actor=None, actor_name=f"w{n}", action="test.concurrent",
-                                 entity_id=i)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        for i in range(40):
+            with session_scope(engine, write=True) as s:
+                audit.record(s, actor=None, actor_name=f"w{n}", action="test.concurrent",
+                             entity_id=i)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = run_concurrently(writer, 8)
     assert errors == []
     with session_scope(engine) as s:
         assert audit.verify_chain(s) == audit.ChainReport(320, None)
@@ -151,26 +142,17 @@ def test_concurrent_writers_keep_one_unbroken_chain(engine: Engine) -> None:
 def test_batches_and_single_entries_from_many_writers_keep_one_chain(engine: Engine) -> None:
     """Imports write their entries in batches; the chain holds in order, batch by batch,
     while other writers append one at a time."""
-    errors: list[BaseException] = []
-
     def batcher(n: int) -> None:
-        try:
-            for i in range(5):
-                with session_scope(engine, write=True) as s:
-                    audit.record(s, actor=None, actor_name=f"b{n}", action="test.single",
-                                 entity_id=i)
-                    audit.record_many(s, actor=None, actor_name=f"b{n}", entries=[
-                        audit.Entry("test.batch", "member", f"{n}-{i}-{k}",
-                                    after={"phone": "13812345678", "k": k})
-                        for k in range(30)])
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        for i in range(5):
+            with session_scope(engine, write=True) as s:
+                audit.record(s, actor=None, actor_name=f"b{n}", action="test.single",
+                             entity_id=i)
+                audit.record_many(s, actor=None, actor_name=f"b{n}", entries=[
+                    audit.Entry("test.batch", "member", f"{n}-{i}-{k}",
+                                after={"phone": "13812345678", "k": k})
+                    for k in range(30)])
 
-    threads = [threading.Thread(target=batcher, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = run_concurrently(batcher, 4)
     assert errors == []
     with session_scope(engine) as s:
         assert audit.verify_chain(s) == audit.ChainReport(4 * 5 * 31, None)

@@ -20,6 +20,7 @@ from db.models import AssistanceCase, AuditLog, Member
 from services import audit, cases
 from services.errors import Conflict
 from tests import roster_files as rf
+from tests.concurrently import run_concurrently
 from tests.leads_world import build as build_leads
 from tests.roster_world import build as build_roster
 
@@ -41,30 +42,22 @@ def test_eight_writers_editing_the_same_records_lose_nothing(engine: Engine) -> 
                                needs="起始") for i in range(RECORDS)]
     saved = [0] * WRITERS
     conflicts = [0] * WRITERS
-    errors: list[BaseException] = []
     barrier = threading.Barrier(WRITERS)
 
     def writer(n: int) -> None:
         case_id = ids[n % RECORDS]
         barrier.wait()
-        try:
-            while saved[n] < EACH:
-                shown = _version(engine, case_id)
-                try:
-                    with session_scope(engine, write=True) as s:
-                        cases.update_case(s, actor=w.officer1, case_id=case_id, household="住户",
-                                          shown_version=shown, needs=f"w{n} #{saved[n]}")
-                    saved[n] += 1
-                except Conflict:
-                    conflicts[n] += 1
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        while saved[n] < EACH:
+            shown = _version(engine, case_id)
+            try:
+                with session_scope(engine, write=True) as s:
+                    cases.update_case(s, actor=w.officer1, case_id=case_id, household="住户",
+                                      shown_version=shown, needs=f"w{n} #{saved[n]}")
+                saved[n] += 1
+            except Conflict:
+                conflicts[n] += 1
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = run_concurrently(writer, WRITERS)
     assert errors == []
     with session_scope(engine) as s:
         versions = [s.scalar(select(AssistanceCase.version).where(AssistanceCase.id == i))
