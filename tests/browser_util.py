@@ -178,3 +178,13 @@ def choose(page: Any, key: str, option: str, tries: int = 4) -> None:
         if box.input_value() == option:
             return
     raise AssertionError(f"could not choose {option!r} in {key}")
+
+
+def signed_in(page: Any, timeout: float = 45_000) -> None:
+    """Wait until the sign-in has taken: the role's menu is drawn and the session cookie is
+    written. Direct URLs opened after this need the cookie."""
+    page.locator('[data-testid="stSidebarNav"]').wait_for(state="attached", timeout=timeout)
+    deadline = time.monotonic() + 15
+    while not any(c["name"] == "pingan_session" for c in page.context.cookies()):
+        assert time.monotonic() < deadline, "the session cookie was never written"
+        page.wait_for_timeout(200)

@@ -7,7 +7,12 @@ import time
 
 import pytest
 
-from tests.browser_util import choose, sign_in, wait_idle  # fixtures come from conftest's plugin
+from tests.browser_util import (  # fixtures come from conftest's plugin
+    choose,
+    sign_in,
+    signed_in,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 TOTAL = re.compile(r"第 \d+ / \d+ 页，共 (\d+) 条")
@@ -18,11 +23,7 @@ DESK = {"viewport": {"width": 1400, "height": 1000}}
 def _sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
     """Sign in, then wait for the session cookie: direct URLs after this need it."""
     sign_in(page, base, username)
-    page.locator('[data-testid="stSidebarNav"]').wait_for(state="attached", timeout=45_000)
-    deadline = time.monotonic() + 15
-    while not any(c["name"] == "pingan_session" for c in page.context.cookies()):
-        assert time.monotonic() < deadline, "the session cookie was never written"
-        page.wait_for_timeout(200)
+    signed_in(page)
 
 
 def _total(page) -> int:  # type: ignore[no-untyped-def]

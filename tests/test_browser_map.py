@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests import browser_util
-from tests.browser_util import ROOT, sign_in, wait_idle
+from tests.browser_util import ROOT, sign_in, signed_in, wait_idle
 
 pytestmark = pytest.mark.browser
 browser, demo_dir, server = browser_util.browser, browser_util.demo_dir, browser_util.server
@@ -114,6 +114,7 @@ def _signed_in_map(chromium: Any, base: str, username: str) -> tuple[Any, Any, l
     context.on("request", lambda r: requests.append(r.url))
     page = context.new_page()
     sign_in(page, base, username)
+    signed_in(page)  # /map is opened by URL next: the session cookie must be there
     use_language(page, "中文")
     open_map(page, base)
     return context, page, requests

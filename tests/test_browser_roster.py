@@ -13,6 +13,7 @@ from tests.browser_util import (  # noqa: F401 - fixtures
     demo_dir,
     server,
     sign_in,
+    signed_in,
     wait_idle,
 )
 
@@ -35,11 +36,7 @@ def _type(page, key: str, value: str) -> None:  # type: ignore[no-untyped-def]
 def test_officer_adds_a_member_after_fixing_a_bad_id_number(browser, server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     page = browser.new_context(**DESK).new_page()
     sign_in(page, server, "officer")
-    page.locator('[data-testid="stSidebarNav"]').wait_for(state="attached", timeout=15_000)
-    deadline = time.monotonic() + 15
-    while not any(c["name"] == "pingan_session" for c in page.context.cookies()):
-        assert time.monotonic() < deadline, "the session cookie was never written"
-        page.wait_for_timeout(200)
+    signed_in(page)
     page.goto(server + "/community")
     wait_idle(page)
     assert page.get_by_role("heading", name=re.compile("双林社区")).is_visible()
