@@ -7,7 +7,7 @@ from services.actor import Perm
 from services.errors import ServiceError
 from ui import guard
 from ui.bridge import db_session
-from ui.cases_forms import measure_forms, new_case_form, visit_and_close_forms
+from ui.cases_forms import add_measure_form, new_case_form, progress_form, visit_and_close_forms
 from ui.i18n import label, t
 from ui.record_forms import show_flash
 from ui.widgets import show_error
@@ -18,6 +18,8 @@ show_flash()
 if actor.can(Perm.EDIT_CASES):
     with st.expander(t("cases.new"), icon=":material/create_new_folder:"):
         new_case_form(actor)
+else:  # a grid worker: only the files with a measure of theirs
+    st.caption(t("cases.assigned_only"))
 
 status = st.segmented_control(t("cases.status"), ["open", "closed", None], default="open",
                               format_func=lambda v: t("common.all") if v is None
@@ -83,8 +85,10 @@ st.dataframe({
     t("cases.overdue"): [t("cases.is_overdue") if m.overdue else "" for m in file.measures],
     t("cases.note"): [m.note for m in file.measures],
 }, hide_index=True, key="case_measures")
-if file.status == "open" and actor.can(Perm.EDIT_CASES):
-    measure_forms(actor, file)
+if file.status == "open":
+    progress_form(actor, file)  # editors: every measure; the others: their own
+    if actor.can(Perm.EDIT_CASES):
+        add_measure_form(actor, file)
 
 st.subheader(t("cases.visits"), anchor=False)
 st.dataframe({t("cases.visit_day"): [clock.local(v.at) for v in file.visits],

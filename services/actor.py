@@ -54,8 +54,10 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
          Perm.EDIT_CASES, Perm.VIEW_DISPUTES, Perm.EDIT_DISPUTES, Perm.LOG_PRESENCE,
          Perm.VIEW_PRESENCE, Perm.REVEAL_PERSONAL}
     ),
+    # VIEW_CASES: a grid worker sees only the files with a measure they are responsible for
+    # (services.cases.openable), and may progress only those measures.
     Role.GRID_WORKER: frozenset(
-        {Perm.VIEW_HOME, Perm.VIEW_LEADS, Perm.REPORT_LEAD, Perm.VIEW_ALERTS}
+        {Perm.VIEW_HOME, Perm.VIEW_LEADS, Perm.REPORT_LEAD, Perm.VIEW_ALERTS, Perm.VIEW_CASES}
     ),
 }
 

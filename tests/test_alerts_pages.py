@@ -7,8 +7,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Alert, AlertRecipient, CaseAccess, Dispute, Lead, Presence, User
-from services import alerts, cases, clock
+from db.models import (
+    Alert,
+    AlertRecipient,
+    AssistanceMeasure,
+    CaseAccess,
+    Dispute,
+    Lead,
+    Presence,
+    User,
+)
+from services import alerts, case_measures, cases, clock
 from tests import apptest_util
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, new_app, sign_in, texts
@@ -120,6 +129,38 @@ def test_opening_a_file_is_logged_once_per_opening_not_per_rerun(app_env) -> Non
     with app_env.session() as s:
         assert s.scalar(select(func.count()).select_from(CaseAccess)
                         .where(CaseAccess.case_id == ids["case"])) == 1
+
+
+def test_a_grid_worker_finds_and_progresses_only_their_own_measure(app_env) -> None:  # type: ignore[no-untyped-def]
+    ids = _world(app_env)
+    with app_env.session() as s:
+        li = f.actor(s, s.scalar(select(User).where(User.username == "li")))
+        wang = s.scalar(select(User).where(User.username == "wang"))
+        assert wang is not None
+        theirs = case_measures.add_measure(
+            s, actor=li, case_id=ids["case"], department="community_workers",
+            kind="counselling", responsible="王网格", due_date=None, responsible_user_id=wang.id)
+        case_measures.add_measure(s, actor=li, case_id=ids["case"], department="civil_affairs",
+                                  kind="temporary_relief", responsible="民政科", due_date=None)
+        cases.open_case(s, actor=li, community_id=ids["community"], household="李家",
+                        needs="独居老人")  # no measure of wang's: not listed for wang
+    at = sign_in(new_app(), "wang", f.PASSWORD)
+    at.switch_page(PAGE["cases"]).run()  # AppTest switches only to pages in the menu
+    assert not at.exception
+    listed = at.dataframe(key="cases_table").value
+    assert list(listed.iloc[:, 0]) == ["周家"]
+    at.session_state["cases_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    progress = at.selectbox(key="case_progress_measure")
+    assert progress.options == ["心理疏导 · 王网格"]  # only their own measure
+    assert not [b for b in at.button if b.key == "case_measure_submit"]  # no new measures
+    at.selectbox(key="case_progress_status").set_value("in_progress")
+    at.text_input(key="case_progress_note").input("已上门谈心一次")
+    at.button(key="case_progress_submit").click().run()
+    assert not at.exception
+    with app_env.session() as s:
+        row = s.get(AssistanceMeasure, theirs)
+        assert row is not None and (row.status, row.note) == ("in_progress", "已上门谈心一次")
 
 
 def test_officer_checks_in_and_out_and_records_a_dispute(app_env) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from datetime import datetime, time
 import streamlit as st
 
 from services import case_measures, cases, clock
-from services.actor import Actor
+from services.actor import Actor, Perm
 from ui.bridge import db_session
 from ui.i18n import label, t
 from ui.record_forms import people_editor, run
@@ -37,25 +37,31 @@ def new_case_form(actor: Actor) -> None:
             needs=needs or "", address=address or "", members=members), t("cases.created"))
 
 
-def measure_forms(actor: Actor, file: cases.CaseFile) -> None:
+def progress_form(actor: Actor, file: cases.CaseFile) -> None:
+    """Progress a measure: the file's editors any of them, anyone else only their own."""
+    editor = actor.can(Perm.EDIT_CASES)
+    mine = [m for m in file.measures if editor or m.responsible_user_id == actor.user_id]
+    if not mine:
+        return
+    with st.form(f"case_progress_{file.id}"):
+        names = {m.id: f"{label('cases.kind', m.kind)} · {m.responsible}" for m in mine}
+        versions = {m.id: m.version for m in mine}
+        pick = st.selectbox(t("cases.measure"), list(names), format_func=lambda m: names[m],
+                            key="case_progress_measure")
+        status = st.selectbox(t("cases.status"), case_measures.STATUSES,
+                              format_func=lambda v: label("cases.measure_status", v),
+                              key="case_progress_status")
+        note = st.text_input(t("cases.note"), key="case_progress_note", max_chars=2000)
+        if st.form_submit_button(t("cases.progress"), key="case_progress_submit") and pick:
+            run("case_measure", lambda s: case_measures.update_measure(
+                s, actor=actor, measure_id=pick, shown_version=versions[pick],
+                status=status, note=note or ""), t("cases.saved"))
+
+
+def add_measure_form(actor: Actor, file: cases.CaseFile) -> None:
     errors = pop_errors("case_measure")
     with db_session() as s:
         accounts = dict(case_measures.responsible_choices(s, actor=actor, case_id=file.id))
-    if file.measures:
-        with st.form(f"case_progress_{file.id}"):
-            names = {m.id: f"{label('cases.kind', m.kind)} · {m.responsible}"
-                     for m in file.measures}
-            versions = {m.id: m.version for m in file.measures}
-            pick = st.selectbox(t("cases.measure"), list(names), format_func=lambda m: names[m],
-                                key="case_progress_measure")
-            status = st.selectbox(t("cases.status"), case_measures.STATUSES,
-                                  format_func=lambda v: label("cases.measure_status", v),
-                                  key="case_progress_status")
-            note = st.text_input(t("cases.note"), key="case_progress_note", max_chars=2000)
-            if st.form_submit_button(t("cases.progress"), key="case_progress_submit") and pick:
-                run("case_measure", lambda s: case_measures.update_measure(
-                    s, actor=actor, measure_id=pick, shown_version=versions[pick],
-                    status=status, note=note or ""), t("cases.saved"))
     with st.expander(t("cases.add_measure"), icon=":material/add_task:"), st.form(
             f"case_measure_{file.id}", clear_on_submit=True):
         dept = st.selectbox(t("cases.department"), case_measures.DEPARTMENTS,
