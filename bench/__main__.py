@@ -12,7 +12,7 @@ import bench
 
 
 def report(name: str, value: float, unit: str, note: str = "") -> None:
-    print(f"{name:<58} {value:>12.2f} {unit:<6} {note}", flush=True)
+    print(f"{name:<66} {value:>12.2f} {unit:<6} {note}", flush=True)
 
 
 def main(argv: list[str]) -> None:

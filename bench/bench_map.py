@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from numpy import median
@@ -54,11 +57,9 @@ def _env(url: str, data_dir: str) -> dict[str, str]:
 
 def apptest_rerun(url: str, report: Report) -> None:
     import streamlit as st
-    from streamlit.logger import set_log_level
 
     from tests.apptest_util import new_app, sign_in
 
-    set_log_level("error")  # AppTest's "no ScriptRunContext" warnings are noise here
     with tempfile.TemporaryDirectory() as data_dir:
         saved = {k: os.environ.get(k) for k in _env(url, data_dir)}
         os.environ.update(_env(url, data_dir))
@@ -121,6 +122,23 @@ def _screenshot(page: object) -> None:
     wait_idle(page)
 
 
+def _load() -> str:
+    """The 1-minute load average, printed beside each browser figure: it moves them."""
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
+@contextmanager
+def _one_core_busy() -> Iterator[None]:
+    """Another program spinning on one core, as on an officer's PC that is doing other work."""
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(1)
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait(timeout=10)
+
+
 def browser_first_draw(url: str, report: Report) -> None:
     from tests.browser_util import CHROMIUM, CHROMIUM_ARGS, sign_in, start_server
 
@@ -137,19 +155,31 @@ def browser_first_draw(url: str, report: Report) -> None:
                                              args=CHROMIUM_ARGS)
                 page = chromium.new_page(viewport={"width": 1440, "height": 1100})
                 sign_in(page, base, "commander")
-                times = [_first_draw(page, base) for _ in range(4)]
+                first = _first_draw(page, base)  # the deck.gl bundle is not yet cached
+                first_load = _load()
+                times = [_first_draw(page, base) for _ in range(5)]
+                idle_load = _load()
+                with _one_core_busy():
+                    busy = [_first_draw(page, base) for _ in range(5)]
+                    busy_load = _load()
                 if os.environ.get("PINGAN_UPDATE_DOCS"):
                     _screenshot(page)
                 chromium.close()
         finally:
             proc.terminate()
             proc.wait(timeout=20)
-    report("map drawn in Chromium after opening the page (first)", times[0], "s", "limit 3 s")
-    report("map drawn in Chromium after opening the page (median of next 3)",
-           median(times[1:]), "s", "limit 3 s")
+    report("map drawn in Chromium after opening the page, first load", first, "s",
+           f"limit 3 s; {first_load}")
+    report("map drawn in Chromium, median of the next 5 loads", median(times),
+           "s", f"limit 3 s; worst {max(times):.2f} s; {idle_load}")
+    report("the same, another program keeping one core busy (median of 5)", median(busy),
+           "s", f"worst {max(busy):.2f} s; {busy_load}")
 
 
 def run(report: Report) -> None:
+    from streamlit.logger import set_log_level
+
+    set_log_level("error")  # "no ScriptRunContext" warnings: the deck is built outside a run
     engine = sqlite_million()
     url = engine.url.render_as_string(hide_password=False)
     payloads(engine, report)
