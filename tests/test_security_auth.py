@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.engine import make_engine, session_scope
-from db.models import AuthSession, SignInAttempt, User
+from db.models import AuditLog, AuthSession, SignInAttempt, User
 from services import auth, passwords, users
 from services.errors import AuthFailed, Invalid, Locked
 from tests import factories as f
@@ -217,3 +217,29 @@ def test_changing_ones_password_asks_for_the_current_and_refuses_the_same(sessio
         auth.change_own_password(session, actor=result.actor, current=WRONG, new="new pass 42")
     assert wrong.value.fields == {"current": "auth.current_wrong"}
     assert session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_attempts_older_than_90_days_are_purged_at_the_next_successful_sign_in(
+    engine: Engine,
+) -> None:
+    _people(engine)
+    now = utcnow()
+    with session_scope(engine, write=True) as s:
+        for days in (400, 120, 91):  # forgotten
+            s.add(SignInAttempt(username="sun", at=now - timedelta(days=days), success=False))
+        s.add(SignInAttempt(username="sun", at=now - timedelta(days=89), success=True))  # kept
+    for i in range(3):  # recent failures: kept, they still count towards a lockout
+        assert type(_try(engine, "sun", WRONG, now - timedelta(minutes=3 - i))) is AuthFailed
+    with session_scope(engine) as s:  # failures alone purge nothing
+        assert s.scalar(select(func.count()).select_from(SignInAttempt)) == 7
+    assert isinstance(_try(engine, "sun", f.PASSWORD, now), auth.SignIn)
+    with session_scope(engine) as s:
+        ages = sorted((now - at).days for at in s.scalars(select(SignInAttempt.at)))
+        assert ages == [0, 0, 0, 0, 89]
+        purges = s.execute(select(AuditLog.actor_name, AuditLog.after).where(
+            AuditLog.action == "auth.attempts_purged")).all()
+        assert [(who, after["purged"]) for who, after in purges] == [("system", 3)]
+    assert isinstance(_try(engine, "sun", f.PASSWORD, now), auth.SignIn)
+    with session_scope(engine) as s:  # nothing more to purge: no second entry
+        assert s.scalar(select(func.count()).select_from(AuditLog).where(
+            AuditLog.action == "auth.attempts_purged")) == 1
