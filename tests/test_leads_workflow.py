@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import AuditLog, Lead, LeadEvent
+from db.models import AuditLog, Lead, LeadEvent, User
 from services import leads
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from tests.leads_world import World, build
@@ -158,6 +158,23 @@ def test_escalation_climbs_one_level_at_a_time_up_to_the_district(
     with pytest.raises(Invalid) as err:
         _step(session, w.supervisor, view, "escalate")
     assert err.value.key == "leads.top_level"
+
+
+@pytest.mark.parametrize("gap", ["no duty supervisor", "duty supervisor disabled"])
+def test_escalation_passes_over_a_station_with_nobody_on_duty(
+        session: Session, w: World, gap: str) -> None:
+    if gap == "no duty supervisor":
+        w.station.duty_supervisor_id = None
+    else:
+        session.execute(update(User).where(User.id == w.supervisor.user_id)
+                        .values(active=False))
+    session.flush()
+    view = _step(session, w.officer1, _lead(session, w), "escalate")
+    assert (view.status, view.level, view.assigned_user_id) == ("escalated", "district", None)
+    overdue = _lead(session, w, now=T0)  # the overdue sweep climbs the same way
+    assert leads.escalate_overdue(session, now=T0 + timedelta(minutes=31)) == 1
+    lead = leads.get_lead(session, actor=w.admin, lead_id=overdue.id).lead
+    assert (lead.level, lead.assigned_user_id) == ("district", None)
 
 
 def test_return_redispatches_without_the_returning_officer(session: Session, w: World) -> None:

@@ -58,7 +58,10 @@ def where_of(session: Session, community_id: int) -> Where | None:
 
 
 def duty_supervisor(session: Session, station_id: int) -> int | None:
-    return session.scalar(select(Station.duty_supervisor_id).where(Station.id == station_id))
+    """The station's duty supervisor, if the station has one whose account is active."""
+    return session.scalar(select(Station.duty_supervisor_id)
+                          .join(User, User.id == Station.duty_supervisor_id)
+                          .where(Station.id == station_id, User.active.is_(True)))
 
 
 # Made once: building an alias copies every column, which costs more than the query.

@@ -83,18 +83,20 @@ def _accept_due(session: Session, lead: Lead, now: datetime) -> datetime:
 
 
 def _escalation(session: Session, lead: Lead, now: datetime) -> dict[str, Any]:
-    """One level up: the community's officer, then the station's duty supervisor, then all."""
-    level = LEVELS[min(LEVELS.index(lead.level) + 1, len(LEVELS) - 1)]
-    values: dict[str, Any] = {"level": level}
+    """One level up: the community's officer, then the station's duty supervisor, then the
+    district (every supervisor of the command centre). A level with nobody on it (no officer
+    for the community, no active duty supervisor at the station) is passed over, so an
+    escalated lead never waits unassigned at a level where nobody will see it as theirs."""
     community = where_of(session, lead.community_id)
-    if level == "community" and community is not None and community.officer_id is not None:
-        values.update(assigned_officer_id=community.officer_id,
-                      assigned_user_id=officer_user(session, community.officer_id))
-    elif level == "station" and community is not None:
-        values["assigned_user_id"] = duty_supervisor(session, community.station_id)
-    elif level == "district":
-        values["assigned_user_id"] = None
-    return values
+    for level in LEVELS[LEVELS.index(lead.level) + 1:]:
+        if level == "community" and community is not None and community.officer_id is not None:
+            return {"level": level, "assigned_officer_id": community.officer_id,
+                    "assigned_user_id": officer_user(session, community.officer_id)}
+        if level == "station" and community is not None:
+            duty = duty_supervisor(session, community.station_id)
+            if duty is not None:
+                return {"level": level, "assigned_user_id": duty}
+    return {"level": "district", "assigned_user_id": None}
 
 
 def _values(session: Session, actor: Actor, lead: Lead, action: str, note: str,
