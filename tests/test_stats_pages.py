@@ -125,3 +125,29 @@ def test_a_statistics_download_is_audited_as_an_export_when_it_is_built(
         assert (entries[0].action, entries[0].entity, entries[0].after,
                 entries[0].actor_user_id) == ("data.export", "stats.incidents",
                                               {"rows": 3, "format": "csv"}, w.admin.user_id)
+
+
+def test_a_statistics_run_checks_the_sign_in_session_only_in_the_guards(
+        app_env: AppEnv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The guard checks the session once per run; the tables' download buttons use the actor
+    it checked, where each table cost one more check (2 with one table, 3 with two)."""
+    from services import auth
+
+    w = _world(app_env)
+    at = sign_in(new_app(), w.admin.username, f.PASSWORD)
+    at.switch_page(STATS).run()
+    real, calls = auth.check_session, []
+
+    def counted(*args, **kw):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(auth, "check_session", counted)
+    for label in (None, *TABS):
+        if label:
+            at.session_state["stats_tab"] = label
+        calls.clear()
+        at.run()
+        assert not at.exception, (label, at.exception)
+        assert at.dataframe, label  # the view shows tables, each with its downloads
+        assert len(calls) == 1, (label, len(at.dataframe), len(calls))

@@ -17,7 +17,6 @@ from services.errors import Invalid, ServiceError
 from services.stats.briefing import weekly_briefing
 from services.stats.export import csv_bytes, labelled, xlsx_bytes
 from services.stats.periods import PRESETS, Period, period_for
-from ui.auth import current_actor
 from ui.bridge import engine
 from ui.charts import total_height
 from ui.i18n import lang, t, translate
@@ -105,8 +104,10 @@ def audited(actor: Actor, what: str, fmt: str,
 
 def downloads(name: str, frames: Callable[[], dict[str, pd.DataFrame]]) -> None:
     """CSV (the first table) and Excel (every table), built only when clicked, audited."""
-    actor = current_actor(activity=False)
-    if actor is None:  # signed out meanwhile: nothing to download
+    # The actor the page's guard checked at the start of this run (ui.auth keeps it in the
+    # session state); checking the sign-in session again cost one query per table.
+    actor = st.session_state.get("actor")
+    if not isinstance(actor, Actor):  # signed out meanwhile: nothing to download
         return
 
     def first() -> tuple[bytes, int]:
