@@ -156,3 +156,20 @@ def test_an_empty_view_still_draws() -> None:
     spec = json.loads(deck.to_json())
     _offline(spec)
     assert [layer["id"] for layer in spec["layers"]] == ["leads"]  # nothing else to draw
+
+
+def test_the_alert_legend_says_when_no_alert_is_in_force() -> None:
+    from dataclasses import replace
+
+    options = MapOptions(layers=frozenset({"measure", "alerts"}))
+    empty = {"type": "FeatureCollection", "features": []}
+    _, legends = build_map(replace(_view(), alerts=empty), options)
+    alert = [legend for legend in legends if legend.title == "协查通报"]
+    assert len(alert) == 1 and alert[0].note == "目前没有有效的协查通报。"
+    area = {"type": "Feature", "geometry": square(29.48, 106.48),
+            "properties": {"alert_id": 1, "title": "协查走失老人", "origin": "四川",
+                           "valid_to": "2026-12-01 08:00"}}
+    deck, legends = build_map(replace(_view(), alerts={**empty, "features": [area]}), options)
+    alert = [legend for legend in legends if legend.title == "协查通报"]
+    assert len(alert) == 1 and alert[0].note == ""
+    assert "alerts" in [layer["id"] for layer in json.loads(deck.to_json())["layers"]]

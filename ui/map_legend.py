@@ -95,8 +95,10 @@ def diverging(values: Sequence[float], lang: str) -> Classes:
     return colours, items
 
 
-def fixed_legends(layers: frozenset[str], lead_mode: str | None, lang: str) -> list[Legend]:
-    """Legends whose colours never change: leads as points, coverage, alerts, posts."""
+def fixed_legends(layers: frozenset[str], lead_mode: str | None, lang: str,
+                  alert_areas: int | None = None) -> list[Legend]:
+    """Legends whose colours never change: leads as points, coverage, alerts, posts.
+    `alert_areas`: how many alert target areas are drawn (0 says that none is in force)."""
     tr = lambda key: translate(lang, key)  # noqa: E731 - a short local alias
     out: list[Legend] = []
     if lead_mode == "points":
@@ -110,7 +112,8 @@ def fixed_legends(layers: frozenset[str], lead_mode: str | None, lang: str) -> l
             (COVERED, tr("map.legend.covered")), (UNCOVERED, tr("map.legend.uncovered")),
             (UNIT, tr("map.legend.unit"))]))
     if "alerts" in layers:
-        out.append(Legend(tr("map.legend.alerts"), [(ALERT, tr("map.legend.alert_area"))]))
+        out.append(Legend(tr("map.legend.alerts"), [(ALERT, tr("map.legend.alert_area"))],
+                          tr("map.legend.no_alert") if alert_areas == 0 else ""))
     if "posts" in layers:
         out.append(Legend(tr("map.legend.posts"), [(STATION, tr("map.legend.station")),
                                                    (OFFICE, tr("map.legend.office"))]))

@@ -94,7 +94,8 @@ def build_map(view: MapView, options: MapOptions) -> tuple[pdk.Deck, list[Legend
     if view.units is not None:
         layers += map_layers.units(view.units, lang)
     layers += lead_layers  # points on top, where they can be clicked
-    legends += fixed_legends(options.layers, lead_mode, lang)
+    legends += fixed_legends(options.layers, lead_mode, lang, None if view.alerts is None
+                             else len(view.alerts["features"]))
     box = bounds_of(view.base.communities["features"]) or bounds_of(
         view.base.district["features"]) or (106.4, 29.4, 106.6, 29.55)
     deck = make_deck(layers, fit_view(box), tooltip={"text": "{tip}"})
