@@ -173,3 +173,26 @@ def test_the_alert_legend_says_when_no_alert_is_in_force() -> None:
     alert = [legend for legend in legends if legend.title == "协查通报"]
     assert len(alert) == 1 and alert[0].note == ""
     assert "alerts" in [layer["id"] for layer in json.loads(deck.to_json())["layers"]]
+
+
+def test_grids_switched_off_are_lines_that_appear_as_the_map_is_zoomed_in() -> None:
+    from dataclasses import replace
+
+    grid = {"type": "Feature", "geometry": square(29.48, 106.48, 0.001),
+            "properties": {"id": 5, "name": "双林一网格", "code": "G-05"}}
+    view = replace(_view(), grids={"type": "FeatureCollection", "features": [grid]})
+    off, legends = build_map(view, MapOptions(layers=frozenset({"measure"})))
+    layers = {layer["id"]: layer for layer in json.loads(off.to_json())["layers"]}
+    assert "grids" not in layers  # no grid areas: hovering still shows the community
+    lines = layers["grid_lines"]
+    assert (lines["widthUnits"], lines["getWidth"], lines["widthMaxPixels"]) == ("meters", 6, 1.5)
+    assert len(lines["data"]) == 4 and not lines["pickable"]
+    # 6 m: under a tenth of a pixel at the district view (zoom 11), about a pixel at zoom 15
+    metres_per_px = {z: 156543.03 * 0.8712 / 2 ** z for z in (11, 15)}  # cos(29.4°)
+    assert 6 / metres_per_px[11] < 0.1 and 0.9 < 6 / metres_per_px[15] < 1.8
+    assert ("网格", "网格边界（放大地图后显示）") in [(g.title, g.items[0][1]) for g in legends]
+    on, legends = build_map(view, MapOptions(layers=frozenset({"measure", "grids"})))
+    layers = {layer["id"]: layer for layer in json.loads(on.to_json())["layers"]}
+    assert "grid_lines" not in layers and layers["grids"]["pickable"]
+    assert "G-05" in layers["grids"]["data"]["features"][0]["properties"]["tip"]
+    assert ("网格", "网格边界（悬停看网格名称）") in [(g.title, g.items[0][1]) for g in legends]

@@ -13,6 +13,7 @@ from ui.map_legend import (
     ALERT,
     COVERED,
     DONE,
+    GRID,
     LAND,
     OFFICE,
     RIVER,
@@ -26,6 +27,8 @@ from ui.map_legend import (
 FeatureCollection = dict[str, Any]
 Segment = dict[str, Any]  # {"s": [lon, lat], "t": [lon, lat], "c": colour, "w": pixels}
 Areas = tuple[list[pdk.Layer], list[Segment]]  # the filled areas, and their borders
+GRID_LINE = [*GRID, 200]
+GRID_LINE_M = 6  # metres: a tenth of a pixel at the district view, a pixel from about zoom 15
 
 
 def _with(fc: FeatureCollection, extra: list[dict[str, Any]]) -> FeatureCollection:
@@ -92,8 +95,21 @@ def communities(fc: FeatureCollection, fills: list[Color], tips: list[str]) -> A
 def grids(fc: FeatureCollection, lang: str) -> Areas:
     tips = [translate(lang, "map.tip.grid", name=f["properties"]["name"],
                       code=f["properties"]["code"]) for f in fc["features"]]
-    return _geo("grids", _with(fc, [{"tip": t} for t in tips]), [0, 0, 0, 0],
-                [90, 90, 90, 200], 1, True)
+    return _geo("grids", _with(fc, [{"tip": t} for t in tips]), [0, 0, 0, 0], GRID_LINE, 1,
+                True)
+
+
+def grid_lines(fc: FeatureCollection) -> list[pdk.Layer]:
+    """Grid boundaries as lines whose width is in metres, so that they appear as the map is
+    zoomed in: invisible over the whole district (about 70 m a pixel), a pixel wide over a
+    few communities, never more than 1.5 px. Not pickable: the communities keep the tooltip."""
+    segments = edges(fc)
+    if not segments:
+        return []
+    return [pdk.Layer("LineLayer", id="grid_lines", data=segments, get_source_position="s",
+                      get_target_position="t", get_color=GRID_LINE, get_width=GRID_LINE_M,
+                      width_units="'meters'",  # quoted: pydeck sends it as a string
+                      width_max_pixels=1.5, pickable=False)]
 
 
 def coverage(fc: FeatureCollection, lang: str) -> Areas:

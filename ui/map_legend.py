@@ -23,6 +23,7 @@ DONE: Color = [130, 130, 130]
 COVERED: Color = [67, 160, 71]
 UNCOVERED: Color = [229, 115, 115]
 ALERT: Color = [216, 27, 96]
+GRID: Color = [90, 90, 90]
 STATION: Color = [26, 35, 126]
 OFFICE: Color = [0, 131, 143]
 UNIT: Color = [123, 31, 162]
@@ -96,9 +97,10 @@ def diverging(values: Sequence[float], lang: str) -> Classes:
 
 
 def fixed_legends(layers: frozenset[str], lead_mode: str | None, lang: str,
-                  alert_areas: int | None = None) -> list[Legend]:
-    """Legends whose colours never change: leads as points, coverage, alerts, posts.
-    `alert_areas`: how many alert target areas are drawn (0 says that none is in force)."""
+                  alert_areas: int | None = None, grid_lines: bool = False) -> list[Legend]:
+    """Legends whose colours never change: leads as points, grids, coverage, alerts, posts.
+    `alert_areas`: how many alert target areas are drawn (0 says that none is in force);
+    `grid_lines`: the grids are drawn as lines that appear when zoomed in."""
     tr = lambda key: translate(lang, key)  # noqa: E731 - a short local alias
     out: list[Legend] = []
     if lead_mode == "points":
@@ -107,6 +109,9 @@ def fixed_legends(layers: frozenset[str], lead_mode: str | None, lang: str,
     if lead_mode == "heatmap":
         out.append(Legend(tr("map.legend.heatmap"), [(SEQUENTIAL[0], tr("map.legend.fewer")),
                                                      (SEQUENTIAL[-1], tr("map.legend.more"))]))
+    if "grids" in layers and "coverage" not in layers or grid_lines:
+        out.append(Legend(tr("map.legend.grids"), [(GRID, tr(
+            "map.legend.grid_lines" if grid_lines else "map.legend.grid_areas"))]))
     if "coverage" in layers:
         out.append(Legend(tr("map.legend.coverage"), [
             (COVERED, tr("map.legend.covered")), (UNCOVERED, tr("map.legend.uncovered")),

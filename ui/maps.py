@@ -76,7 +76,7 @@ def build_map(view: MapView, options: MapOptions) -> tuple[pdk.Deck, list[Legend
              map_layers.communities(view.base.communities, fills, tips)]
     if view.coverage is not None:
         areas.append(map_layers.coverage(view.coverage, lang))
-    elif view.grids is not None:
+    elif view.grids is not None and "grids" in options.layers:
         areas.append(map_layers.grids(view.grids, lang))
     if view.alerts is not None:
         areas.append(map_layers.alerts(view.alerts, lang))
@@ -89,13 +89,16 @@ def build_map(view: MapView, options: MapOptions) -> tuple[pdk.Deck, list[Legend
         legends += lead_legend
     if lead_mode != "points":  # cells and heat lie under the stations and offices
         layers, lead_layers = layers + lead_layers, []
+    lines = bool(view.grids and view.grids["features"]) and "grids" not in options.layers
+    if lines and view.grids is not None:  # above the cells: zoomed in, they show the grids
+        layers += map_layers.grid_lines(view.grids)
     if "posts" in options.layers:
         layers += map_layers.posts(view.base.stations, view.base.offices, lang)
     if view.units is not None:
         layers += map_layers.units(view.units, lang)
     layers += lead_layers  # points on top, where they can be clicked
     legends += fixed_legends(options.layers, lead_mode, lang, None if view.alerts is None
-                             else len(view.alerts["features"]))
+                             else len(view.alerts["features"]), grid_lines=lines)
     box = bounds_of(view.base.communities["features"]) or bounds_of(
         view.base.district["features"]) or (106.4, 29.4, 106.6, 29.55)
     deck = make_deck(layers, fit_view(box), tooltip={"text": "{tip}"})

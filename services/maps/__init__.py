@@ -27,7 +27,9 @@ __all__ = ["LAYERS", "MEASURES", "BaseLayers", "LeadLayer", "MapFilters", "MapVi
 
 @dataclass(frozen=True)
 class MapView:
-    """Everything one map shows; a layer that was not asked for is None."""
+    """Everything one map shows; a layer that was not asked for is None. The grids come
+    with every map but the coverage one (which colours them): switched off, they are still
+    drawn as thin lines that appear as the map is zoomed in."""
 
     base: BaseLayers
     measures: pd.DataFrame | None = None
@@ -56,7 +58,7 @@ def map_view(session: Session, *, actor: Actor, filters: MapFilters, layers: fro
         if "measure" in layers else None,
         leads=lead_layer(session, actor=actor, filters=filters, now=now,
                          prefer_cells=prefer_cells) if "leads" in layers else None,
-        grids=grid_layer(session, actor=actor) if "grids" in layers and not coverage else None,
+        grids=grid_layer(session, actor=actor) if not coverage else None,
         coverage=grid_coverage(session, actor=actor) if coverage else None,
         units=response_units(session, actor=actor) if coverage else None,
         alerts=alert_areas(session, actor=actor, now=now)
