@@ -25,25 +25,29 @@ from services.leads.rules import (
 )
 from services.leads.summary import Summary, summary
 from services.leads.tasks import (
+    TASK_STATUSES,
     TaskView,
+    cancel_task,
     claim_task,
     create_task,
     finish_task,
     list_tasks,
     team_choices,
+    unclaim_task,
 )
 from services.leads.waiting import communities_reached, dispatch_waiting
 from services.leads.workflow import OPEN_STATUSES, TRANSITIONS, act, escalate_overdue
 
 __all__ = [
-    "CATEGORIES", "LEVELS", "OPEN_STATUSES", "STATUSES", "TRANSITIONS", "URGENCIES",
+    "CATEGORIES", "LEVELS", "OPEN_STATUSES", "STATUSES", "TASK_STATUSES", "TRANSITIONS",
+    "URGENCIES",
     "DeadlineRow", "EventView", "InboxFilters", "InboxPage", "InboxRow", "LeadDetail",
     "LeadView", "NearbyLead", "RuleRow", "Summary", "TaskView", "act", "add_to_lead",
-    "choose", "claim_task", "communities_reached", "create_task", "dispatch_waiting",
+    "cancel_task", "choose", "claim_task", "communities_reached", "create_task", "dispatch_waiting",
     "escalate_overdue", "export_leads",
     "filter_choices", "inbox_sorts", "finish_task", "get_lead", "inbox", "list_deadlines",
     "list_rules",
     "list_tasks", "nearby_leads", "officer_choices", "place_choices", "grids_of",
     "PlaceChoices", "read_photo", "report_lead", "save_deadlines", "save_rules",
-    "summary", "team_choices", "visible",
+    "summary", "team_choices", "unclaim_task", "visible",
 ]

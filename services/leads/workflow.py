@@ -18,6 +18,7 @@ from services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from services.leads.common import LEVELS, NOTE_MAX, STATUSES, LeadView, load_visible, view_of
 from services.leads.dispatch import choose, duty_supervisor, officer_user, where_of
 from services.leads.rules import deadline_minutes
+from services.leads.tasks import cancel_with_lead
 from services.leadstate import DONE_STATUSES, UNACCEPTED_STATUSES
 from services.text import clean_text
 
@@ -195,6 +196,8 @@ def act(
                          {**values, "status": step.target}, entity="lead")
         session.refresh(lead)
     record_step(session, actor, lead, action, before, text, now, values)
+    if action == "close":  # nobody should keep working on a closed lead's tasks
+        cancel_with_lead(session, lead.id, actor, now)
     return view_of(lead)
 
 
