@@ -10,6 +10,7 @@ from ui.bridge import db_session
 from ui.i18n import label, t
 from ui.leads_actions import action_forms
 from ui.leads_dispute import dispute_section
+from ui.leads_tasks import lead_tasks
 from ui.leads_widgets import events_frame, lead_error
 from ui.maps import small_map
 
@@ -26,6 +27,7 @@ st.session_state["lead_id"] = lead_id
 try:
     with db_session() as s:
         detail = leads.get_lead(s, actor=actor, lead_id=lead_id)
+        tasks = leads.list_tasks(s, actor=actor, lead_id=lead_id)
         photos = [leads.read_photo(s, actor=actor, photo_id=p.id) for p in detail.photos]
 except ServiceError as exc:
     lead_error(exc)
@@ -69,13 +71,7 @@ with right:
 
 st.subheader(t("leads.timeline"))
 st.dataframe(events_frame(detail.events), hide_index=True, key="lead_timeline")
-if detail.tasks:
-    st.subheader(t("leads.tasks"))
-    st.dataframe({t("leads.task_title"): [x.title for x in detail.tasks],
-                  t("leads.col_status"): [label("leads.task_status", x.status)
-                                          for x in detail.tasks],
-                  t("leads.task_report"): [x.report for x in detail.tasks]},
-                 hide_index=True, key="lead_tasks")
+lead_tasks(actor, tasks)
 
 shown = st.session_state.get(f"lead_shown_{lead.id}", lead.version)
 action_forms(actor, detail, shown)
