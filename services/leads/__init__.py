@@ -35,6 +35,7 @@ from services.leads.tasks import (
     team_choices,
     unclaim_task,
 )
+from services.leads.urgent import UrgentNews, urgent_news
 from services.leads.waiting import communities_reached, dispatch_waiting
 from services.leads.workflow import OPEN_STATUSES, TRANSITIONS, act, escalate_overdue
 
@@ -50,4 +51,5 @@ __all__ = [
     "list_tasks", "nearby_leads", "officer_choices", "place_choices", "grids_of",
     "PlaceChoices", "read_photo", "report_lead", "save_deadlines", "save_rules",
     "summary", "team_choices", "unclaim_task", "visible",
+    "UrgentNews", "urgent_news",
 ]

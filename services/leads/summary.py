@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Lead, LeadEvent
@@ -43,10 +43,7 @@ def summary(session: Session, *, actor: Actor, now: datetime | None = None) -> S
     scope = visible(session, actor)
     waiting, newest = 0, 0
     if actor.can(Perm.SUPERVISE_LEADS):  # the badge is for supervisors only
-        urgent = [scope, Lead.status.in_(UNACCEPTED_STATUSES + ("new",)),
-                  Lead.urgency.in_(URGENT)]
-        waiting, newest = session.execute(
-            select(func.count(), func.coalesce(func.max(Lead.id), 0)).where(*urgent)).one()
+        waiting, newest = urgent_waiting(session, scope)
     mine = [scope, Lead.status.in_(OPEN_STATUSES)]
     if actor.role == Role.GRID_WORKER:
         mine.append(Lead.reporter_user_id == actor.user_id)
@@ -58,6 +55,15 @@ def summary(session: Session, *, actor: Actor, now: datetime | None = None) -> S
     mine_overdue = session.scalar(select(func.count()).where(*mine, is_overdue(now))) or 0
     return Summary(int(waiting), int(newest), int(mine_open), int(mine_overdue),
                    tuple(_replies(session, actor)))
+
+
+def urgent_waiting(session: Session, scope: ColumnElement[bool]) -> tuple[int, int]:
+    """(how many, newest id) of the urgent or emergency leads within `scope` (a WHERE clause
+    the caller built from its actor) that nobody has accepted yet."""
+    waiting, newest = session.execute(
+        select(func.count(), func.coalesce(func.max(Lead.id), 0))
+        .where(scope, Lead.status.in_(UNACCEPTED_STATUSES), Lead.urgency.in_(URGENT))).one()
+    return int(waiting), int(newest)
 
 
 def _replies(session: Session, actor: Actor, limit: int = 5) -> list[Reply]:
