@@ -7,5 +7,6 @@ from ui.widgets import sidebar
 
 st.set_page_config(page_title="平安 Pingan", page_icon="🛡️", layout="wide")
 actor = guard.require()
-sidebar(actor)
-st.navigation(nav.navigation(actor), expanded=True).run()
+page = st.navigation(nav.navigation(actor), expanded=True)
+sidebar(actor)  # after the navigation is built: the sidebar links to its pages
+page.run()

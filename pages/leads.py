@@ -9,13 +9,13 @@ from ui import guard, nav
 from ui.auth import current_actor
 from ui.bridge import db_session
 from ui.i18n import label, t
+from ui.leads_watch import announce_urgent
 from ui.leads_widgets import (
     inbox_filters,
     inbox_frame,
     lead_error,
     maybe_escalate,
     red_overdue,
-    urgent_toast,
 )
 
 actor = guard.require(Perm.VIEW_LEADS)
@@ -37,8 +37,8 @@ def live_table() -> None:
         page = leads.inbox(s, actor=live, filters=filters,
                            page=st.session_state.get("leads_page", 1))
         summary = leads.summary(s, actor=live) if live.can(Perm.SUPERVISE_LEADS) else None
+    announce_urgent(live)  # shares its mark with the sidebar's watch: one toast per lead
     if summary is not None:
-        urgent_toast(live, summary)
         st.metric(t("leads.urgent_waiting"), summary.urgent_waiting)
     frame = inbox_frame(page.rows)
     picked = st.dataframe(red_overdue(frame), hide_index=True, key="leads_table",

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from services import clock, leads
-from services.actor import Actor, Perm, Role
+from services.actor import Actor, Role
 from services.errors import ServiceError
 from ui.bridge import db_session
 from ui.i18n import label, t
@@ -156,12 +156,3 @@ def maybe_escalate() -> None:
     finally:
         state["lock"].release()
 
-
-def urgent_toast(actor: Actor, summary: leads.Summary) -> None:
-    """Supervisors get a toast when a new urgent or emergency lead arrives in their scope."""
-    if not actor.can(Perm.SUPERVISE_LEADS):
-        return
-    seen = st.session_state.get("leads_seen_urgent")
-    if seen is not None and summary.newest_urgent_id > seen:
-        st.toast(t("leads.toast_urgent", n=summary.urgent_waiting), icon=":material/warning:")
-    st.session_state["leads_seen_urgent"] = max(seen or 0, summary.newest_urgent_id)

@@ -9,6 +9,7 @@ from services.actor import Actor
 from services.errors import Invalid, ServiceError
 from ui.bridge import db_session, settings
 from ui.i18n import LANGUAGES, lang, t
+from ui.leads_watch import urgent_watch
 
 
 def _language_changed(key: str, actor: Actor | None) -> None:
@@ -70,6 +71,7 @@ def sidebar(actor: Actor) -> None:
     from ui.auth import sign_out
 
     with st.sidebar:
+        urgent_watch(actor)  # on every page: the sidebar is drawn by the router for all
         if _demo_flag(settings().database_url):
             st.warning(t("app.demo_banner"), icon=":material/science:")
         st.caption(t("auth.signed_in_as", name=actor.display_name, role=t(f"role.{actor.role}")))
