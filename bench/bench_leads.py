@@ -1,4 +1,5 @@
-"""Leads at a million: submit→dispatched latency (SQLite, PostgreSQL) and the inbox rerun."""
+"""Leads at a million: submit→dispatched latency (SQLite, PostgreSQL), the urgent-lead check
+every page runs, and the inbox rerun."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from services.auth import actor_for
 Report = Callable[..., None]
 SUBMISSIONS = int(os.environ.get("PINGAN_BENCH_SUBMISSIONS", "1000"))
 RERUNS = 20
+CHECKS = 50
+CHECK_EVENTS = 200  # lead events since the previous check: a busy quarter-minute
 
 
 def _actors(engine: Engine) -> list[Actor]:
@@ -110,6 +113,25 @@ def inbox_rerun(url: str, report: Report) -> None:
                f"load average {os.getloadavg()[0]:.1f}")
 
 
+def urgent_check(name: str, engine: Engine, report: Report) -> None:
+    """The live check the sidebar runs every 15 s on every page, for the commander (new urgent
+    leads in the district) and the officer (urgent leads given to them), reading the last
+    CHECK_EVENTS lead events; the submissions above put urgent ones among them."""
+    for actor in _actors(engine):
+        if actor.username == "grid":
+            continue  # grid workers are not watched
+        with session_scope(engine) as s:
+            since = leads.urgent_news(s, actor=actor, since=None).mark - CHECK_EVENTS
+            times = []
+            for _ in range(CHECKS):
+                started = time.perf_counter()
+                news = leads.urgent_news(s, actor=actor, since=since)
+                times.append(time.perf_counter() - started)
+        report(f"{name}: urgent-lead check, {actor.username} median", _pct(times, 0.5) * 1000,
+               "ms", f"{CHECK_EVENTS} new events, {news.count} new urgent for them, "
+               f"{CHECKS} checks")
+
+
 def escalation_sweep(name: str, engine: Engine, report: Report) -> None:
     started = time.perf_counter()
     with session_scope(engine, write=True) as s:
@@ -122,6 +144,7 @@ def run(report: Report) -> None:
     engine = sqlite_million()
     ensure_indexes(engine)
     dispatch_latency("SQLite", engine, report)
+    urgent_check("SQLite", engine, report)
     escalation_sweep("SQLite", engine, report)
     inbox_rerun(engine.url.render_as_string(hide_password=False), report)
     engine.dispose()
@@ -131,5 +154,6 @@ def run(report: Report) -> None:
         return
     ensure_indexes(pg)
     dispatch_latency("PostgreSQL", pg, report)
+    urgent_check("PostgreSQL", pg, report)
     escalation_sweep("PostgreSQL", pg, report)
     pg.dispose()
