@@ -178,21 +178,31 @@ def test_the_alert_legend_says_when_no_alert_is_in_force() -> None:
 def test_grids_switched_off_are_lines_that_appear_as_the_map_is_zoomed_in() -> None:
     from dataclasses import replace
 
+    from pydeck import ViewState
+
+    from ui.map_deck import metres_per_pixel
+
     grid = {"type": "Feature", "geometry": square(29.48, 106.48, 0.001),
             "properties": {"id": 5, "name": "双林一网格", "code": "G-05"}}
     view = replace(_view(), grids={"type": "FeatureCollection", "features": [grid]})
     off, legends = build_map(view, MapOptions(layers=frozenset({"measure"})))
-    layers = {layer["id"]: layer for layer in json.loads(off.to_json())["layers"]}
+    spec = json.loads(off.to_json())
+    layers = {layer["id"]: layer for layer in spec["layers"]}
     assert "grids" not in layers  # no grid areas: hovering still shows the community
-    lines = layers["grid_lines"]
-    assert (lines["widthUnits"], lines["getWidth"], lines["widthMaxPixels"]) == ("meters", 6, 1.5)
-    assert len(lines["data"]) == 4 and not lines["pickable"]
-    # 6 m: under a tenth of a pixel at the district view (zoom 11), about a pixel at zoom 15
-    metres_per_px = {z: 156543.03 * 0.8712 / 2 ** z for z in (11, 15)}  # cos(29.4°)
-    assert 6 / metres_per_px[11] < 0.1 and 0.9 < 6 / metres_per_px[15] < 1.8
+    borders = layers["borders"]  # one layer for every line: a second one cost 0.3 s
+    assert (borders["widthUnits"], borders["widthMaxPixels"]) == ("meters", 3)
+    grey = [b for b in borders["data"] if b["c"] == [90, 90, 90, 200]]
+    assert len(grey) == 4 and {b["w"] for b in grey} == {4}
+    # the communities' borders look as before at the opening view: 1.5 px, in metres
+    opening = metres_per_pixel(ViewState(**spec["initialViewState"]))
+    assert {b["w"] for b in borders["data"] if b["c"] == [255, 255, 255, 255]} == {
+        round(1.5 * opening, 1)}
+    # 4 m: about a tenth of a pixel over the whole district (zoom 11), a pixel at zoom 14
+    at = {z: metres_per_pixel(ViewState(latitude=29.4, longitude=106.5, zoom=z)) for z in (11, 14)}
+    assert 4 / at[11] < 0.15 and 0.9 < 4 / at[14] < 1.3
     assert ("网格", "网格边界（放大地图后显示）") in [(g.title, g.items[0][1]) for g in legends]
     on, legends = build_map(view, MapOptions(layers=frozenset({"measure", "grids"})))
     layers = {layer["id"]: layer for layer in json.loads(on.to_json())["layers"]}
-    assert "grid_lines" not in layers and layers["grids"]["pickable"]
+    assert "widthUnits" not in layers["borders"] and layers["grids"]["pickable"]  # pixels
     assert "G-05" in layers["grids"]["data"]["features"][0]["properties"]["tip"]
     assert ("网格", "网格边界（悬停看网格名称）") in [(g.title, g.items[0][1]) for g in legends]

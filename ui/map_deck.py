@@ -74,3 +74,9 @@ def fit_view(bounds: Bounds, width: int = 700, height: int = 560,
     return pdk.ViewState(latitude=round((min_lat + max_lat) / 2, 5),
                          longitude=round((min_lon + max_lon) / 2, 5),
                          zoom=round(max(3.0, min(zoom, max_zoom)), 2), pitch=0, bearing=0)
+
+
+def metres_per_pixel(view: pdk.ViewState) -> float:
+    """Ground metres one screen pixel covers at the view's centre (Web Mercator, 512 px world
+    at zoom 0, as deck.gl draws it)."""
+    return 40_075_016.686 * math.cos(math.radians(view.latitude)) / (512 * 2 ** view.zoom)

@@ -28,7 +28,7 @@ FeatureCollection = dict[str, Any]
 Segment = dict[str, Any]  # {"s": [lon, lat], "t": [lon, lat], "c": colour, "w": pixels}
 Areas = tuple[list[pdk.Layer], list[Segment]]  # the filled areas, and their borders
 GRID_LINE = [*GRID, 200]
-GRID_LINE_M = 6  # metres: a tenth of a pixel at the district view, a pixel from about zoom 15
+GRID_LINE_M = 4  # metres: a tenth of a pixel over the whole district, a pixel from zoom 14
 
 
 def _with(fc: FeatureCollection, extra: list[dict[str, Any]]) -> FeatureCollection:
@@ -69,13 +69,27 @@ def _geo(layer_id: str, data: FeatureCollection, fill: Color | str, line: Color,
     return [area], [{**seg, "c": line, "w": line_px} for seg in edges(data)]
 
 
-def borders(segments: list[Segment]) -> list[pdk.Layer]:
-    """Every area's borders in one layer, drawn above all the areas, in the order given."""
+def borders(segments: list[Segment], metres_per_px: float | None = None) -> list[pdk.Layer]:
+    """Every area's borders in one layer, in the order given.
+
+    Widths are pixels; with `metres_per_px` (when grid lines are drawn) they are metres: the
+    pixel widths scaled at the opening view, so it looks the same, thickening up to 3 px as
+    the map is zoomed in, and grid lines of GRID_LINE_M metres that appear only then. Grid
+    lines in a LineLayer of their own delayed the first picture by 0.3 s in software WebGL;
+    in this one they cost nothing measurable.
+    """
     if not segments:
         return []
+    units: dict[str, Any] = {}
+    if metres_per_px is not None:
+        segments = [{"s": seg["s"], "t": seg["t"], "c": seg["c"],
+                     "w": seg["m"] if "m" in seg else round(seg["w"] * metres_per_px, 1)}
+                    for seg in segments]
+        units = {"width_units": "'meters'",  # quoted: pydeck sends it as a string
+                 "width_max_pixels": 3}
     return [pdk.Layer("LineLayer", id="borders", data=segments, get_source_position="s",
                       get_target_position="t", get_color="c", get_width="w",
-                      pickable=False)]
+                      pickable=False, **units)]
 
 
 def district(fc: FeatureCollection) -> Areas:
@@ -99,17 +113,12 @@ def grids(fc: FeatureCollection, lang: str) -> Areas:
                 True)
 
 
-def grid_lines(fc: FeatureCollection) -> list[pdk.Layer]:
-    """Grid boundaries as lines whose width is in metres, so that they appear as the map is
-    zoomed in: invisible over the whole district (about 70 m a pixel), a pixel wide over a
-    few communities, never more than 1.5 px. Not pickable: the communities keep the tooltip."""
-    segments = edges(fc)
-    if not segments:
-        return []
-    return [pdk.Layer("LineLayer", id="grid_lines", data=segments, get_source_position="s",
-                      get_target_position="t", get_color=GRID_LINE, get_width=GRID_LINE_M,
-                      width_units="'meters'",  # quoted: pydeck sends it as a string
-                      width_max_pixels=1.5, pickable=False)]
+def grid_lines(fc: FeatureCollection) -> list[Segment]:
+    """Grid boundaries for the borders layer, GRID_LINE_M metres wide whatever the zoom, so
+    that they appear as the map is zoomed in: invisible over the whole district (about 70 m
+    a pixel), a pixel wide over a few communities. Lines only, not pickable areas: hovering
+    keeps showing the community."""
+    return [{**seg, "c": GRID_LINE, "m": GRID_LINE_M} for seg in edges(fc)]
 
 
 def coverage(fc: FeatureCollection, lang: str) -> Areas:

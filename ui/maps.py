@@ -10,7 +10,7 @@ import pydeck as pdk
 from services.maps import LeadLayer, MapView
 from ui import map_layers
 from ui.i18n import translate
-from ui.map_deck import bounds_of, fit_view, make_deck
+from ui.map_deck import bounds_of, fit_view, make_deck, metres_per_pixel
 from ui.map_legend import LAND, Color, Legend, diverging, fixed_legends, sequential
 
 POINT_COLOR = [229, 57, 53, 235]
@@ -80,18 +80,22 @@ def build_map(view: MapView, options: MapOptions) -> tuple[pdk.Deck, list[Legend
         areas.append(map_layers.grids(view.grids, lang))
     if view.alerts is not None:
         areas.append(map_layers.alerts(view.alerts, lang))
+    box = bounds_of(view.base.communities["features"]) or bounds_of(
+        view.base.district["features"]) or (106.4, 29.4, 106.6, 29.55)
+    opening = fit_view(box)
     layers = [layer for area_layers, _ in areas for layer in area_layers]
-    layers += map_layers.borders([seg for _, segments in areas for seg in segments])
+    segments = [seg for _, area_segments in areas for seg in area_segments]
+    lines = bool(view.grids and view.grids["features"]) and "grids" not in options.layers
+    if lines and view.grids is not None:
+        segments += map_layers.grid_lines(view.grids)
     lead_mode: str | None = None
     lead_layers: list[pdk.Layer] = []
     if view.leads is not None:
         lead_mode, lead_layers, lead_legend = _leads(view.leads, options)
         legends += lead_legend
-    if lead_mode != "points":  # cells and heat lie under the stations and offices
+    if lead_mode != "points":  # cells and heat lie under the borders, stations and offices
         layers, lead_layers = layers + lead_layers, []
-    lines = bool(view.grids and view.grids["features"]) and "grids" not in options.layers
-    if lines and view.grids is not None:  # above the cells: zoomed in, they show the grids
-        layers += map_layers.grid_lines(view.grids)
+    layers += map_layers.borders(segments, metres_per_pixel(opening) if lines else None)
     if "posts" in options.layers:
         layers += map_layers.posts(view.base.stations, view.base.offices, lang)
     if view.units is not None:
@@ -99,9 +103,7 @@ def build_map(view: MapView, options: MapOptions) -> tuple[pdk.Deck, list[Legend
     layers += lead_layers  # points on top, where they can be clicked
     legends += fixed_legends(options.layers, lead_mode, lang, None if view.alerts is None
                              else len(view.alerts["features"]), grid_lines=lines)
-    box = bounds_of(view.base.communities["features"]) or bounds_of(
-        view.base.district["features"]) or (106.4, 29.4, 106.6, 29.55)
-    deck = make_deck(layers, fit_view(box), tooltip={"text": "{tip}"})
+    deck = make_deck(layers, opening, tooltip={"text": "{tip}"})
     return deck, legends
 
 
