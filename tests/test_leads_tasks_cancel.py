@@ -249,6 +249,23 @@ def test_closing_a_lead_cancels_its_open_and_claimed_tasks_in_the_same_transacti
         (claimed, "claimed", x.w.supervisor.user_id)]
 
 
+def test_marking_a_lead_a_duplicate_cancels_its_open_tasks_too(session: Session) -> None:
+    x = _setup(session)
+    task, claimed = _task(session, x, title="送药"), _task(session, x, title="陪同")
+    leads.claim_task(session, actor=x.w.grid1, task_id=claimed, shown_version=1)
+    first = leads.report_lead(session, actor=x.w.grid1, category="help", urgency="routine",
+                              description="同一户漏水，先报的那条", community_id=x.w.c1.id)
+    view = leads.get_lead(session, actor=x.w.officer1, lead_id=x.lead_id).lead
+    leads.act(session, actor=x.w.officer1, lead_id=x.lead_id, action="duplicate",
+              shown_version=view.version, note="重复上报", duplicate_of=first.id)
+    seen = {t.id: (t.status, t.cancel_cause) for t in leads.list_tasks(session,
+                                                                       actor=x.w.officer1)}
+    assert seen[task] == seen[claimed] == ("cancelled", "lead_duplicate")
+    with pytest.raises(Invalid):  # nobody works on it any more
+        leads.finish_task(session, actor=x.w.grid1, task_id=claimed, shown_version=3,
+                          report="已送到")
+
+
 def test_a_claimant_gives_a_task_back_and_another_member_claims_it(session: Session) -> None:
     x = _setup(session)
     task = _task(session, x)

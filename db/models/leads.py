@@ -139,7 +139,7 @@ class Task(Base):
     done_at: Mapped[datetime | None] = mapped_column(default=None)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
     cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
-    # by_hand (with the reason typed) | lead_closed (automatic, when the lead closed)
+    # by_hand (with the reason typed) | lead_closed | lead_duplicate (automatic, with the lead)
     cancel_cause: Mapped[str | None] = mapped_column(String(16), default=None)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -42,7 +42,7 @@ class TaskView:
     version: int
     claimed_by_me: bool = False
     may_cancel: bool = False  # the actor may cancel it now
-    cancel_cause: str | None = None  # by_hand | lead_closed
+    cancel_cause: str | None = None  # by_hand | lead_closed | lead_duplicate
     cancel_reason: str = ""
     cancelled_by: str = ""
     cancelled_at: datetime | None = None
@@ -250,9 +250,10 @@ def _cancelled(actor: Actor | None, now: datetime, cause: str, reason: str) -> d
 
 
 def cancel_with_lead(session: Session, lead_id: int, by: Actor | None,
-                     now: datetime) -> list[int]:
-    """Cancel the lead's open and claimed tasks as it closes, in the close's transaction (the
-    close step is the gate): nobody should keep working on a closed lead. Returns their ids."""
+                     now: datetime, cause: str = "lead_closed") -> list[int]:
+    """Cancel the lead's open and claimed tasks as it closes or is marked a duplicate, in that
+    step's transaction (the step is the gate): nobody should keep working on a lead that is
+    finished. `cause`: lead_closed | lead_duplicate. Returns their ids."""
     stmt = (select(Task).where(Task.lead_id == lead_id, Task.status.in_(CANCELLABLE))
             .order_by(Task.id).execution_options(populate_existing=True))
     if session.get_bind().dialect.name == "postgresql":
@@ -260,9 +261,9 @@ def cancel_with_lead(session: Session, lead_id: int, by: Actor | None,
     entries = []
     for task in session.scalars(stmt).all():
         entries.append(audit.Entry("leads.task_cancel", "task", task.id, {"status": task.status},
-                                   {"status": "cancelled", "cause": "lead_closed"}))
+                                   {"status": "cancelled", "cause": cause}))
         update_versioned(session, Task, task.id, task.version,
-                         _cancelled(by, now, "lead_closed", ""), entity="task")
+                         _cancelled(by, now, cause, ""), entity="task")
         _on_timeline(session, by, task, "task_auto_cancel", "", now)
     audit.record_many(session, actor=by, actor_name="system", entries=entries)
     return [int(e.entity_id) for e in entries]

@@ -196,8 +196,9 @@ def act(
                          {**values, "status": step.target}, entity="lead")
         session.refresh(lead)
     record_step(session, actor, lead, action, before, text, now, values)
-    if action == "close":  # nobody should keep working on a closed lead's tasks
-        cancel_with_lead(session, lead.id, actor, now)
+    if action in ("close", "duplicate"):  # nobody should keep working on a finished lead
+        cancel_with_lead(session, lead.id, actor, now,
+                         "lead_closed" if action == "close" else "lead_duplicate")
     return view_of(lead)
 
 
