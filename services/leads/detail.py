@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Grid, LeadEvent, Officer, PoliceOffice, Task, User
+from db.models import Community, Grid, LeadEvent, Officer, PoliceOffice, User
 from services import clock
 from services.actor import Actor, Perm, Role, require
 from services.leads.common import LeadView, load_visible, view_of
@@ -31,14 +31,6 @@ class EventView:
 
 
 @dataclass(frozen=True)
-class TaskBrief:
-    id: int
-    title: str
-    status: str
-    report: str
-
-
-@dataclass(frozen=True)
 class LeadDetail:
     lead: LeadView
     community_name: str
@@ -50,7 +42,6 @@ class LeadDetail:
     overdue: bool
     events: tuple[EventView, ...]
     photos: tuple[PhotoView, ...]
-    tasks: tuple[TaskBrief, ...]
     actions: tuple[str, ...]
     boundary: dict[str, Any] | None
 
@@ -99,8 +90,6 @@ def get_lead(session: Session, *, actor: Actor, lead_id: int,
     contact = lead.reporter_contact
     if not may_see_contact(actor, officer_of_community, lead.assigned_officer_id):
         contact = mask_phone(contact)
-    tasks = session.execute(select(Task.id, Task.title, Task.status, Task.report)
-                            .where(Task.lead_id == lead.id).order_by(Task.id)).all()
     return LeadDetail(
         lead=view, community_name=community.name if community else "",
         grid_name=_name(session, Grid, Grid.name, lead.grid_id),
@@ -109,7 +98,6 @@ def get_lead(session: Session, *, actor: Actor, lead_id: int,
         reporter_name=_name(session, User, User.display_name, lead.reporter_user_id),
         reporter_contact=contact, overdue=overdue(view, now or clock.now()),
         events=_events(session, lead.id), photos=tuple(list_photos(session, lead.id)),
-        tasks=tuple(TaskBrief(*t) for t in tasks),
         actions=tuple(allowed_actions(actor, lead)),
         boundary=community.boundary if community else None,
     )
