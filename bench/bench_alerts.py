@@ -20,6 +20,7 @@ from db.models import (
     Community,
     District,
     Member,
+    Membership,
     Officer,
     PoliceOffice,
     Station,
@@ -56,9 +57,11 @@ def _fill(engine: Engine) -> int:
                   "name": f"队伍{t}"} for t in range(1, COMMUNITIES * 4 + 1)]
         c.execute(insert(Team), teams)
         c.execute(insert(Member), [
-            {"id": m, "name": f"队员{m}", "phone": f"139{m:08d}", "team_id": m % len(teams) + 1,
+            {"id": m, "name": f"队员{m}", "phone": f"139{m:08d}",
              "skills": ["first_aid"] if m % 3 == 0 else [], "availability": {}}
             for m in range(1, MEMBERS + 1)])
+        c.execute(insert(Membership), [{"member_id": m, "team_id": m % len(teams) + 1}
+                                       for m in range(1, MEMBERS + 1)])
         users: list[dict[str, Any]] = [{"username": "commander", "display_name": "值班长",
                                         "password_hash": "x", "role": "supervisor",
                                         "scope_kind": "district"}]

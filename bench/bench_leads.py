@@ -8,13 +8,16 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select, update
 
 from bench.common import ROOT, postgres_million, sqlite_million
+from bench.leads_floor import Floor
 from db.engine import session_scope
 from db.models import Lead, LeadEvent, Task, User
-from services import leads
+from services import clock, leads
 from services.actor import Actor
 from services.auth import actor_for
 
@@ -46,28 +49,66 @@ def ensure_indexes(engine: Engine) -> None:
 
 
 def dispatch_latency(name: str, engine: Engine, report: Report) -> None:
-    """Each submission is one transaction (validate, place, dispatch, events, audit, commit)."""
+    """Each submission is one transaction (validate, place, dispatch, events, audit, commit),
+    alternated with the same transaction as plain SQL (the floor), so that both see the same
+    load; the figure that holds on a busy machine is the ratio."""
     actors = _actors(engine)
     grid = next(a for a in actors if a.member_id is not None)
+    assert grid.user_id is not None and grid.member_id is not None
     with session_scope(engine) as s:
         total = s.scalar(select(func.count()).select_from(Lead)) or 0
+    floor = Floor(engine, user_id=grid.user_id, member_id=grid.member_id,
+                  username=grid.username)
     times: list[float] = []
     cpu: list[float] = []  # this process's CPU time: what the load of other work cannot inflate
+    floor_times: list[float] = []
+    floor_cpu: list[float] = []
+    ids: list[int] = []
     for i in range(SUBMISSIONS):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        with session_scope(engine, write=True) as s:
-            view = leads.report_lead(
-                s, actor=grid, category=leads.CATEGORIES[i % 8],
-                urgency=leads.URGENCIES[i % 3], description=f"bench submission {i}")
-        times.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - cpu_started)
-        assert view.dispatched_at is not None
+        category, urgency = leads.CATEGORIES[i % 8], leads.URGENCIES[i % 3]
+        # each goes first every other time: the second finds the pages the first read cached
+        for which in ((0, 1) if i % 2 else (1, 0)):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            if which == 0:
+                with session_scope(engine, write=True) as s:
+                    view = leads.report_lead(s, actor=grid, category=category, urgency=urgency,
+                                             description=f"bench submission {i}",
+                                             received_at=clock.now())
+                assert view.dispatched_at is not None
+                ids.append(view.id)
+            else:
+                floor.submit(category, urgency, f"bench floor {i}")
+            (times, floor_times)[which].append(time.perf_counter() - started)
+            (cpu, floor_cpu)[which].append(time.process_time() - cpu_started)
+    floor.close()
     note = f"{SUBMISSIONS} submissions into {total:,} leads"
-    report(f"{name}: submit→dispatched p50", _pct(times, 0.5) * 1000, "ms", note)
-    report(f"{name}: submit→dispatched p99", _pct(times, 0.99) * 1000, "ms",
-           "target ≤ 20 ms on SQLite")
+    p50, p99, fp50, fp99 = (_pct(times, 0.5), _pct(times, 0.99), _pct(floor_times, 0.5),
+                            _pct(floor_times, 0.99))
+    report(f"{name}: submit→dispatched p50 / floor p50", p50 / fp50, "×", "target ≤ 2×")
+    report(f"{name}: submit→dispatched p99 / floor p99", p99 / fp99, "×", "")
+    report(f"{name}: app CPU per submission / floor, medians",
+           _pct(cpu, 0.5) / _pct(floor_cpu, 0.5), "×", "")
+    report(f"{name}: submit→dispatched p50", p50 * 1000, "ms", note)
+    report(f"{name}: submit→dispatched p99", p99 * 1000, "ms",
+           "target ≤ 20 ms on SQLite, ≤ 25 ms on PostgreSQL")
+    report(f"{name}: floor (plain SQL) p50", fp50 * 1000, "ms", "same rows, indexes, pragmas")
+    report(f"{name}: floor (plain SQL) p99", fp99 * 1000, "ms", "")
     report(f"{name}: app CPU per submission, median", _pct(cpu, 0.5) * 1000, "ms",
-           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+           f"floor {_pct(floor_cpu, 0.5) * 1000:.2f} ms; load average "
+           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    recorded(name, engine, ids, report)
+
+
+def recorded(name: str, engine: Engine, ids: list[int], report: Report) -> None:
+    """What the leads themselves hold: received (created_at) to dispatched (dispatched_at),
+    the figure the home page and the statistics show."""
+    with session_scope(engine) as s:
+        rows = s.execute(select(Lead.created_at, Lead.dispatched_at)
+                         .where(Lead.id.in_(ids))).all()
+    spans = [(d - c).total_seconds() for c, d in rows if d is not None]
+    report(f"{name}: recorded received→dispatched p50", _pct(spans, 0.5) * 1000, "ms",
+           f"from the {len(spans)} leads' own timestamps")
+    report(f"{name}: recorded received→dispatched p90", _pct(spans, 0.9) * 1000, "ms", "")
 
 
 @contextmanager
@@ -99,18 +140,21 @@ def inbox_rerun(url: str, report: Report) -> None:
         with _app_env(url):
             at = sign_in(new_app(), username, "pingan-demo")
             at.switch_page(str(ROOT / "pages/leads.py")).run()
-            times = []
+            times, cpu = [], []
             for _ in range(RERUNS):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 at.run()
                 times.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - cpu_started)
             assert not at.exception, at.exception
         report(f"inbox rerun, {username} ({view}) median", _pct(times, 0.5) * 1000,
-               "ms", "target ≤ 150 ms")
+               "ms", "target ≤ 75 ms")
         report(f"inbox rerun, {username} ({view}) p95", _pct(times, 0.95) * 1000, "ms",
                f"{RERUNS} reruns")
         report(f"inbox rerun, {username} ({view}) best", min(times) * 1000, "ms",
                f"load average {os.getloadavg()[0]:.1f}")
+        report(f"inbox rerun, {username} ({view}) CPU median", _pct(cpu, 0.5) * 1000, "ms",
+               "this process's CPU time: what the load of other work cannot inflate")
 
 
 def urgent_check(name: str, engine: Engine, report: Report) -> None:
@@ -132,20 +176,70 @@ def urgent_check(name: str, engine: Engine, report: Report) -> None:
                f"{CHECKS} checks")
 
 
-def escalation_sweep(name: str, engine: Engine, report: Report) -> None:
+SWEPT = int(os.environ.get("PINGAN_BENCH_SWEPT", "1000"))
+
+
+def _seed(engine: Engine, values: dict[str, Any]) -> None:
+    """SWEPT leads of the grid worker's community, as `values` say, in one insert."""
+    with session_scope(engine, write=True) as s:
+        template = s.execute(select(Lead.community_id, Lead.grid_id, Lead.lat, Lead.lon,
+                                    Lead.reporter_user_id, Lead.assigned_officer_id)
+                             .where(Lead.description.like("bench submission %"))
+                             .order_by(Lead.id.desc()).limit(1)).one()
+        now = clock.now()
+        base = {"created_at": now - timedelta(hours=2), "community_id": template[0],
+                "grid_id": template[1], "lat": template[2], "lon": template[3],
+                "reporter_user_id": template[4], "category": "public_order",
+                "urgency": "routine", "resolve_due_at": now + timedelta(days=30)}
+        s.execute(insert(Lead.__table__), [  # type: ignore[arg-type]
+            {**base, "description": f"bench sweep {i}", **values} for i in range(SWEPT)])
+
+
+def sweeps(name: str, engine: Engine, report: Report) -> None:
+    """What the worker runs every 30 s, each on SWEPT leads made for it: escalating overdue
+    leads, and dispatching leads that waited for somebody to become available."""
+    now = clock.now()
+    with session_scope(engine) as s:
+        officer = s.scalar(select(Lead.assigned_officer_id)
+                           .where(Lead.description.like("bench submission %"))
+                           .order_by(Lead.id.desc()).limit(1))
+    _seed(engine, {"status": "dispatched", "level": "community", "assigned_officer_id": officer,
+                   "dispatch_rule": "community_officer", "dispatched_at": now - timedelta(hours=2),
+                   "accept_due_at": now - timedelta(hours=1)})
     started = time.perf_counter()
     with session_scope(engine, write=True) as s:
-        n = leads.escalate_overdue(s)
-    report(f"{name}: overdue sweep", (time.perf_counter() - started) * 1000, "ms",
-           f"{n} escalated (runs at most once a minute)")
+        n = leads.escalate_overdue(s, limit=SWEPT)
+    report(f"{name}: overdue sweep, {SWEPT} leads", time.perf_counter() - started, "s",
+           f"{n} escalated; target ≤ 2 s")
+    _seed(engine, {"status": "new", "level": "community"})
+    started = time.perf_counter()
+    with session_scope(engine, write=True) as s:
+        n = leads.dispatch_waiting(s, limit=SWEPT)
+    report(f"{name}: waiting-lead sweep, {SWEPT} leads", time.perf_counter() - started, "s",
+           f"{n} dispatched")
+
+
+def _newest(engine: Engine) -> int:
+    with session_scope(engine) as s:
+        return s.scalar(select(func.max(Lead.id))) or 0
+
+
+def retire(engine: Engine, after_id: int) -> None:
+    """Close the leads this run made (submissions, floors, sweeps): left open, each run would
+    add thousands to the officer's inbox and the next run would measure a bigger one."""
+    with session_scope(engine, write=True) as s:
+        s.execute(update(Lead).where(Lead.id > after_id)
+                  .values(status="closed", closed_at=clock.now()))
 
 
 def run(report: Report) -> None:
     engine = sqlite_million()
     ensure_indexes(engine)
+    before = _newest(engine)
     dispatch_latency("SQLite", engine, report)
     urgent_check("SQLite", engine, report)
-    escalation_sweep("SQLite", engine, report)
+    sweeps("SQLite", engine, report)
+    retire(engine, before)
     inbox_rerun(engine.url.render_as_string(hide_password=False), report)
     engine.dispose()
     pg = postgres_million()
@@ -153,7 +247,9 @@ def run(report: Report) -> None:
         report("PostgreSQL: skipped", 0, "", "set PINGAN_BENCH_POSTGRES_URL to measure it")
         return
     ensure_indexes(pg)
+    before = _newest(pg)
     dispatch_latency("PostgreSQL", pg, report)
     urgent_check("PostgreSQL", pg, report)
-    escalation_sweep("PostgreSQL", pg, report)
+    sweeps("PostgreSQL", pg, report)
+    retire(pg, before)
     pg.dispose()

@@ -26,7 +26,7 @@ from services.auth import actor_for
 from services.clock import local_today
 from services.stats import disputes, incidents, leads, presence, teams
 from services.stats.importer import import_incidents, plan_import
-from services.stats.importfile import guess_mapping, read_table
+from services.stats.importfile import guess_mapping, read_export
 from services.stats.periods import period_for
 
 Report = Callable[..., None]
@@ -188,14 +188,14 @@ def importing(engine: Engine, report: Report) -> None:
         for label, name, make, shift, mode in cases:
             data = make(_rows(names, 100_000, shift))
             t0 = time.perf_counter()
-            table = read_table(data, name)
-            mapping = guess_mapping(table.columns)
+            table = read_export(data, name)
+            mapping = guess_mapping(table, "daily")
             with session_scope(target) as s:
                 plan = plan_import(s, actor=admin, table=table, mapping=mapping)
             t1 = time.perf_counter()
             with session_scope(target, write=True) as s:
                 done = import_incidents(s, actor=admin, table=table, mapping=mapping,
-                                        on_existing=mode, source=name)
+                                        on_existing=mode, filename=name)
             t2 = time.perf_counter()
             report(f"import 100,000 rows, {label}", t2 - t0, "s",
                    f"read+check {t1 - t0:.1f} s, write {t2 - t1:.1f} s; limit 20 s; "

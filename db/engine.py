@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.settings import ConfigError
 
-BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_MS = 30_000  # a busy 2-core server can keep a writer waiting over 15 s
 # SQLSTATE classes whose main message names objects, never values: integrity, transaction
 # rollback, syntax/privilege, object state, operator intervention.
 _SAFE_CLASSES = {"23", "40", "42", "55", "57"}

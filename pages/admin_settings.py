@@ -5,7 +5,7 @@ import streamlit as st
 from services import system
 from services.actor import Perm
 from services.errors import Invalid
-from ui import guard
+from ui import guard, worker_status
 from ui.bridge import db_session
 from ui.i18n import t
 from ui.widgets import field_error, pop_errors, remember_errors
@@ -18,7 +18,7 @@ st.caption(t("settings.banner_help", max=system.BANNER_MAX))
 with db_session() as s:
     current = system.banner(s)
 errors = pop_errors("banner")
-with st.form("banner_form"):
+with st.form("banner_form", enter_to_submit=False):
     text = st.text_area(t("settings.banner"), value=current, key="settings_banner",
                         max_chars=system.BANNER_MAX, height=120)
     field_error(errors, "banner")
@@ -36,3 +36,6 @@ if saved:
 if current:
     st.caption(t("settings.preview"))
     st.text(current)  # exactly as the sign-in page shows it: plain text
+
+st.divider()
+worker_status.render(actor)

@@ -1,4 +1,5 @@
-"""Users: list, add, disable/enable, unlock, reset with a one-time password shown once."""
+"""Users: list, add, disable/enable, unlock, reset with a one-time password shown once, change
+role and scope."""
 
 import pandas as pd
 import streamlit as st
@@ -8,7 +9,9 @@ from services.actor import Perm, Role
 from services.errors import Invalid, ServiceError
 from ui import guard
 from ui.bridge import db_session
-from ui.i18n import label, t
+from ui.i18n import choose, label, t
+from ui.markdown import md
+from ui.users_access import access_section
 from ui.widgets import field_error, pop_errors, remember_errors, show_error
 
 actor = guard.require(Perm.MANAGE_USERS)
@@ -17,12 +20,12 @@ st.title(t("page.admin_users"))
 # A one-time password is kept for exactly one run: shown now, gone on the next click.
 handed = st.session_state.pop("users_one_time", None)
 if handed:
-    st.success(t("users.one_time_shown", username=handed[0]))
+    st.success(t("users.one_time_shown", username=md(handed[0])))
     st.code(handed[1], language=None)
     st.caption(t("users.one_time_help"))
 notice = st.session_state.pop("users_notice", None)
 if notice:
-    st.success(t(notice[0], username=notice[1]))
+    st.success(t(notice[0], username=md(notice[1])))
 
 with db_session() as s:
     people = users.list_users(s, actor=actor)
@@ -72,13 +75,14 @@ if pick:
         act(users.unlock, "users.unlocked")
     if b3.button(t("users.reset"), key="users_reset"):
         act(users.reset_password, "users.reset_done")
+    access_section(actor, pick, choices)
 
 st.subheader(t("users.add"))
 errors = pop_errors("users_add")
 stations = dict(choices.stations)
 communities = dict(choices.communities)
 officers = dict(choices.officers)
-with st.form("users_add_form"):
+with st.form("users_add_form", enter_to_submit=False):
     username = st.text_input(t("users.username"), key="users_new_username", max_chars=64,
                              help=t("users.username_help"))
     field_error(errors, "username")
@@ -91,7 +95,7 @@ with st.form("users_add_form"):
     station = st.selectbox(t("users.station"), [None, *stations], key="users_new_station",
                            format_func=lambda i: stations.get(i, t("common.none")))
     picked = st.multiselect(t("users.communities"), list(communities), key="users_new_comms",
-                            format_func=lambda i: communities[i])
+                            format_func=lambda i: communities[i], placeholder=choose(communities))
     field_error(errors, "scope")
     officer = st.selectbox(t("users.officer"), [None, *officers], key="users_new_officer",
                            format_func=lambda i: officers.get(i, t("common.none")))

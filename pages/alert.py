@@ -10,6 +10,9 @@ from ui.alerts_actions import respond, supervise
 from ui.alerts_map import sightings_deck
 from ui.bridge import db_session
 from ui.i18n import label, t
+from ui.markdown import md
+from ui.photos import show_photos
+from ui.places import place
 from ui.widgets import show_error
 
 actor = guard.require(Perm.VIEW_ALERTS)
@@ -36,7 +39,7 @@ def _load() -> alerts.AlertDetail:
 detail = _load()
 a = detail.alert
 st.page_link(nav.page_path("pages/alerts.py"), label=t("alerts.back"), icon=":material/arrow_back:")
-st.title(t("alerts.alert_title", id=a.id, title=a.title))
+st.title(t("alerts.alert_title", id=a.id, title=md(a.title)))
 flash = st.session_state.pop("alert_flash", None)
 if flash:
     st.success(flash)
@@ -60,7 +63,7 @@ with left:
     facts = {
         t("alerts.f_origin_region"): a.origin_region,
         t("alerts.f_case_ref"): a.case_ref,
-        t("alerts.area"): "、".join(detail.area),
+        t("alerts.area"): t("roster.name_sep").join(place(a) for a in detail.area),
         t("alerts.f_roles"): "、".join(label("alerts.role", r) for r in a.target.roles),
         t("alerts.f_team_kinds"): "、".join(label("alerts.kind", k) for k in a.target.team_kinds)
         or t("alerts.any"),
@@ -69,14 +72,12 @@ with left:
         t("alerts.valid"): f"{clock.local(a.valid_from)} – {clock.local(a.valid_to)}",
         t("alerts.col_published"): clock.local(a.published_at),
     }
-    st.table({t("alerts.field"): list(facts), t("alerts.value"): list(facts.values())})
+    st.table({t("alerts.field"): [md(k) for k in facts],
+              t("alerts.value"): [md(v) for v in facts.values()]})
     st.subheader(t("alerts.f_subject"))
     st.text(a.subject)
 with right:
-    with db_session() as s:
-        photos = [alerts.read_photo(s, actor=actor, photo_id=p) for p in a.photo_ids]
-    for data, _mime in photos:
-        st.image(data, width="stretch")
+    show_photos(actor, a.photo_ids, alerts.read_photo)
 
 
 @st.fragment(run_every="5s")
@@ -92,7 +93,7 @@ def live() -> None:
                    else d.alert.mobilised)
     cols[4].metric(t("alerts.sightings"), c.sightings)
     if d.by_community:
-        st.dataframe({t("alerts.col_community"): [r[0] for r in d.by_community],
+        st.dataframe({t("alerts.col_community"): [place(r[0]) for r in d.by_community],
                       t("alerts.recipients"): [r[1] for r in d.by_community],
                       t("alerts.reached"): [r[2] for r in d.by_community],
                       t("alerts.mobilised"): [r[3] for r in d.by_community]},

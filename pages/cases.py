@@ -7,10 +7,18 @@ from services.actor import Perm
 from services.errors import ServiceError
 from ui import guard
 from ui.bridge import db_session
-from ui.cases_forms import add_measure_form, new_case_form, progress_form, visit_and_close_forms
+from ui.cases_forms import (
+    add_measure_form,
+    edit_case_form,
+    new_case_form,
+    progress_form,
+    visit_and_close_forms,
+)
 from ui.i18n import label, t
+from ui.markdown import md
+from ui.places import place
 from ui.record_forms import show_flash
-from ui.widgets import show_error
+from ui.widgets import show_error, table
 
 actor = guard.require(Perm.VIEW_CASES)
 st.title(t("page.cases"))
@@ -31,7 +39,7 @@ if not rows:
     st.stop()
 picked = st.dataframe({
     t("cases.household"): [r.household for r in rows],
-    t("cases.community"): [r.community for r in rows],
+    t("cases.community"): [place(r.community) for r in rows],
     t("cases.status"): [label("cases.case_status", r.status) for r in rows],
     t("cases.opened"): [clock.local(r.opened_at) for r in rows],
     t("cases.measures"): [r.measures for r in rows],
@@ -54,14 +62,14 @@ except ServiceError as exc:
     st.stop()
 st.session_state["case_logged"] = case_id
 
-st.header(file.household, anchor=False)
-st.caption(t("cases.file_line", community=file.community, opened=clock.local(file.opened_at),
-             status=label("cases.case_status", file.status)))
+st.header(md(file.household), anchor=False)
+st.caption(t("cases.file_line", community=md(place(file.community)),
+             opened=clock.local(file.opened_at), status=label("cases.case_status", file.status)))
 st.text(file.needs)
 if file.address:
     st.text(t("cases.address") + "：" + file.address)
 if file.status == "closed":
-    st.success(t("cases.outcome") + "：" + file.outcome)
+    st.success(t("cases.outcome") + "：" + md(file.outcome))
 
 members = list(file.members)
 if actor.can(Perm.REVEAL_PERSONAL) and st.toggle(t("cases.reveal"), key="case_reveal"):
@@ -76,7 +84,7 @@ st.subheader(t("cases.measures"), anchor=False)
 late = [m for m in file.measures if m.overdue]
 if late:
     st.error(t("cases.overdue_warning", n=len(late)), icon=":material/alarm:")
-st.dataframe({
+table({
     t("cases.department"): [label("cases.department", m.department) for m in file.measures],
     t("cases.kind_label"): [label("cases.kind", m.kind) for m in file.measures],
     t("cases.responsible"): [m.responsible for m in file.measures],
@@ -84,17 +92,20 @@ st.dataframe({
     t("cases.status"): [label("cases.measure_status", m.status) for m in file.measures],
     t("cases.overdue"): [t("cases.is_overdue") if m.overdue else "" for m in file.measures],
     t("cases.note"): [m.note for m in file.measures],
-}, hide_index=True, key="case_measures")
+}, empty="cases.empty_measures", hide_index=True, key="case_measures")
+if file.status == "open" and actor.can(Perm.EDIT_CASES):
+    edit_case_form(actor, file)
+
 if file.status == "open":
     progress_form(actor, file)  # editors: every measure; the others: their own
     if actor.can(Perm.EDIT_CASES):
         add_measure_form(actor, file)
 
 st.subheader(t("cases.visits"), anchor=False)
-st.dataframe({t("cases.visit_day"): [clock.local(v.at) for v in file.visits],
-              t("cases.visitor"): [v.visitor for v in file.visits],
-              t("cases.findings"): [v.findings for v in file.visits]},
-             hide_index=True, key="case_visits")
+table({t("cases.visit_day"): [clock.local(v.at) for v in file.visits],
+       t("cases.visitor"): [v.visitor for v in file.visits],
+       t("cases.findings"): [v.findings for v in file.visits]},
+      empty="cases.empty_visits", hide_index=True, key="case_visits")
 if file.status == "open" and actor.can(Perm.EDIT_CASES):
     visit_and_close_forms(actor, file)
 

@@ -8,10 +8,12 @@ from services.errors import ServiceError
 from ui import guard
 from ui.bridge import db_session
 from ui.i18n import t
+from ui.markdown import md
+from ui.places import place
 from ui.roster_forms import show_flash
 from ui.roster_sections import members, teams
 from ui.roster_units import officer, units
-from ui.roster_views import community_label, export_box, overview, show_gaps
+from ui.roster_views import export_box, overview, show_gaps
 from ui.widgets import show_error
 
 actor = guard.require(Perm.VIEW_ROSTER)
@@ -21,7 +23,7 @@ if not choices:
     st.info(t("roster.no_communities"))
     st.stop()
 
-names = {cid: community_label(name, name_en) for cid, name, name_en in choices}
+names = {cid: place(name, name_en) for cid, name, name_en in choices}
 wanted = st.query_params.get("id")
 if wanted and wanted.isdigit() and int(wanted) in names:
     st.session_state["community_pick"] = int(wanted)  # a link from the district view
@@ -38,7 +40,7 @@ except ServiceError as exc:
     show_error(exc)
     st.stop()
 
-st.title(t("roster.community_title", name=community_label(view.name, view.name_en)))
+st.title(t("roster.community_title", name=md(place(view.name, view.name_en))))
 show_flash()
 show_gaps(view.gaps)
 

@@ -9,8 +9,10 @@ from ui import guard, nav
 from ui.bridge import db_session
 from ui.disputes_forms import new_dispute_form, step_and_resolve_forms
 from ui.i18n import label, t
+from ui.markdown import md
+from ui.places import place
 from ui.record_forms import show_flash
-from ui.widgets import show_error
+from ui.widgets import show_error, table
 
 actor = guard.require(Perm.VIEW_DISPUTES)
 st.title(t("page.disputes"))
@@ -31,7 +33,7 @@ if not rows:
 picked = st.dataframe({
     t("disputes.col_id"): [r.id for r in rows],
     t("disputes.reported"): [clock.local(r.reported_at) for r in rows],
-    t("disputes.community"): [r.community for r in rows],
+    t("disputes.community"): [place(r.community) for r in rows],
     t("disputes.kind_label"): [label("disputes.kind", r.kind) for r in rows],
     t("disputes.address"): [r.address for r in rows],
     t("disputes.parties"): [r.parties for r in rows],
@@ -55,7 +57,7 @@ except ServiceError as exc:
     st.stop()
 
 st.header(t("disputes.title", id=d.id, kind=label("disputes.kind", d.kind)), anchor=False)
-st.caption(t("disputes.line", community=d.community, address=d.address,
+st.caption(t("disputes.line", community=md(place(d.community)), address=md(d.address),
              at=clock.local(d.reported_at)))
 if d.recurring_of_id:
     st.warning(t("disputes.recurring_warning", id=d.recurring_of_id), icon=":material/repeat:")
@@ -78,9 +80,9 @@ st.dataframe({t(f"cases.person.{c}"): [p.get(c, "") for p in parties]
               for c in ("name", "phone", "id_number")}, hide_index=True, key="dispute_parties")
 
 st.subheader(t("disputes.steps"), anchor=False)
-st.dataframe({t("disputes.step_day"): [clock.local(x.at) for x in d.steps],
-              t("disputes.step_by"): [x.by for x in d.steps],
-              t("disputes.step_note"): [x.note for x in d.steps]},
-             hide_index=True, key="dispute_steps")
+table({t("disputes.step_day"): [clock.local(x.at) for x in d.steps],
+       t("disputes.step_by"): [x.by for x in d.steps],
+       t("disputes.step_note"): [x.note for x in d.steps]},
+      empty="disputes.empty_steps", hide_index=True, key="dispute_steps")
 if actor.can(Perm.EDIT_DISPUTES):
     step_and_resolve_forms(actor, d)

@@ -4,31 +4,43 @@ import streamlit as st
 
 from services import home, system
 from services.actor import Perm
+from services.stats import fmt
+from services.stats.periods import pct_change
 from ui import guard, nav
 from ui.bridge import db_session
 from ui.i18n import t
+from ui.leads_mine import phone_home
+from ui.leads_notices import hears
+from ui.markdown import md
 from ui.panels import render_all
 
 actor = guard.require(Perm.VIEW_HOME)
+if hears(actor):  # grid workers, on a phone: report first, then my reports and team tasks
+    phone_home(actor)
+    render_all(actor)  # alerts to acknowledge, measures due
+    st.stop()
 with db_session() as s:
     figures = home.headline(s, actor=actor)
     demo = system.demo_loaded(s)
 
 if demo:
     st.info(t("app.demo_banner"))
-st.title(t("home.welcome", name=actor.display_name))
+st.title(t("home.welcome", name=md(actor.display_name)))
 st.caption(t("home.scope", scope=t(f"scope.{actor.scope_kind}")))
 
 cols = st.columns(5)
-cols[0].metric(t("home.leads_open"), figures.leads_open)
-cols[1].metric(t("home.leads_today"), figures.leads_today)
-median = figures.median_dispatch_s
+cols[0].metric(t("home.leads_open"), fmt.number(figures.leads_open))
+cols[1].metric(t("home.leads_today"), fmt.number(figures.leads_today))
+median, p90 = figures.median_dispatch_s, figures.p90_dispatch_s
 cols[2].metric(t("home.median_dispatch"),
-               t("home.seconds", value=f"{median:.1f}") if median is not None else "—")
-cols[3].metric(t("home.overdue"), figures.overdue)
+               t("home.seconds", value=f"{median:.1f}") if median is not None else "—",
+               delta=t("dispatch.p90", value=f"{p90:.1f}") if p90 is not None else None,
+               delta_color="off", delta_arrow="off")
+cols[3].metric(t("home.overdue"), fmt.number(figures.overdue))
 last = figures.incidents_ytd_last_year
-delta = f"{(figures.incidents_ytd - last) / last * 100:+.1f}%" if last >= 10 else None
-cols[4].metric(t("home.incidents_ytd"), figures.incidents_ytd, delta=delta, delta_color="inverse")
+change = pct_change(figures.incidents_ytd, last)
+cols[4].metric(t("home.incidents_ytd"), fmt.number(figures.incidents_ytd),
+               delta=None if change is None else fmt.pct(change), delta_color="inverse")
 
 render_all(actor)
 

@@ -10,9 +10,15 @@ from ui.bridge import db_session
 from ui.i18n import label, t
 from ui.leads_actions import action_forms
 from ui.leads_dispute import dispute_section
+from ui.leads_more_info import answer_section
+from ui.leads_notices import seen_lead
 from ui.leads_tasks import lead_tasks
+from ui.leads_unit_tasks import unit_tasks
 from ui.leads_widgets import events_frame, lead_error
 from ui.maps import small_map
+from ui.markdown import md
+from ui.photos import show_photos
+from ui.places import place
 
 actor = guard.require(Perm.VIEW_LEADS)
 raw = st.query_params.get("id") or st.session_state.get("lead_id")
@@ -23,12 +29,12 @@ except (TypeError, ValueError):
     st.page_link(nav.page_path("pages/leads.py"), label=t("page.leads"))
     st.stop()
 st.session_state["lead_id"] = lead_id
+seen_lead(actor, lead_id)
 
 try:
     with db_session() as s:
         detail = leads.get_lead(s, actor=actor, lead_id=lead_id)
         tasks = leads.list_tasks(s, actor=actor, lead_id=lead_id)
-        photos = [leads.read_photo(s, actor=actor, photo_id=p.id) for p in detail.photos]
 except ServiceError as exc:
     lead_error(exc)
     st.stop()
@@ -42,12 +48,15 @@ if detail.overdue:
 else:
     st.info(t("leads.status_line", status=status, level=label("leads.level", lead.level)))
 
+shown = st.session_state.get(f"lead_shown_{lead.id}", lead.version)
+answer_section(actor, detail, shown)  # the reporter's answer, first when one is asked for
+
 left, right = st.columns([3, 2])
 with left:
     facts = {
         t("leads.col_urgency"): label("leads.urgency", lead.urgency),
         t("leads.col_created"): clock.local(lead.created_at),
-        t("leads.col_community"): detail.community_name,
+        t("leads.col_community"): place(detail.community_name),
         t("leads.grid"): detail.grid_name,
         t("leads.address"): lead.address,
         t("leads.reporter"): detail.reporter_name,
@@ -57,7 +66,8 @@ with left:
         t("leads.accept_due"): clock.local(lead.accept_due_at),
         t("leads.resolve_due"): clock.local(lead.resolve_due_at),
     }
-    st.table({t("leads.field"): list(facts), t("leads.value"): list(facts.values())})
+    st.table({t("leads.field"): [md(k) for k in facts],
+              t("leads.value"): [md(v) for v in facts.values()]})  # address: user text
     st.subheader(t("leads.description"))
     st.text(lead.description)  # user text: plain, never markdown
     if lead.resolution:
@@ -66,14 +76,13 @@ with left:
 with right:
     st.pydeck_chart(small_map(lead.lat, lead.lon, detail.boundary), height=260,
                     key="lead_map")
-    for data, _mime in photos:
-        st.image(data, width="stretch")
+    show_photos(actor, [p.id for p in detail.photos], leads.read_photo)
 
 st.subheader(t("leads.timeline"))
 st.dataframe(events_frame(detail.events), hide_index=True, key="lead_timeline")
 lead_tasks(actor, tasks)
+unit_tasks(actor, detail, tasks)  # the "N": social units' tasks and report-backs
 
-shown = st.session_state.get(f"lead_shown_{lead.id}", lead.version)
 action_forms(actor, detail, shown)
 st.session_state[f"lead_shown_{lead.id}"] = lead.version
 dispute_section(actor, detail)

@@ -5,20 +5,26 @@ import streamlit as st
 from services import leads
 from services.actor import Perm
 from services.errors import ServiceError
+from services.stats.fmt import number
 from ui import guard, nav
 from ui.auth import current_actor
 from ui.bridge import db_session
 from ui.i18n import label, t
+from ui.leads_mine import my_reports
+from ui.leads_notices import hears
 from ui.leads_watch import announce_urgent
 from ui.leads_widgets import (
     inbox_filters,
     inbox_frame,
     lead_error,
-    maybe_escalate,
     red_overdue,
 )
+from ui.widgets import table
 
 actor = guard.require(Perm.VIEW_LEADS)
+if hears(actor):  # grid workers: their reports as cards, readable on a phone
+    my_reports(actor)
+    st.stop()
 st.title(t("page.leads"))
 filters = inbox_filters(actor)
 if st.session_state.get("leads_last_filters") != filters:
@@ -32,24 +38,25 @@ def live_table() -> None:
     live = current_actor(activity=False)  # a refresh is not activity: idle sessions still end
     if live is None:
         st.rerun(scope="app")
-    maybe_escalate()
     with db_session() as s:
         page = leads.inbox(s, actor=live, filters=filters,
                            page=st.session_state.get("leads_page", 1))
-        summary = leads.summary(s, actor=live) if live.can(Perm.SUPERVISE_LEADS) else None
+        waiting = (leads.urgent_waiting_count(s, actor=live)
+                   if live.can(Perm.SUPERVISE_LEADS) else None)
     announce_urgent(live)  # shares its mark with the sidebar's watch: one toast per lead
-    if summary is not None:
-        st.metric(t("leads.urgent_waiting"), summary.urgent_waiting)
+    if waiting is not None:
+        st.metric(t("leads.urgent_waiting"), waiting)
     frame = inbox_frame(page.rows)
-    picked = st.dataframe(red_overdue(frame), hide_index=True, key="leads_table",
-                          on_select="rerun", selection_mode="single-row")
+    picked = table(red_overdue(frame), empty="leads.empty_inbox", hide_index=True,
+                   key="leads_table", on_select="rerun", selection_mode="single-row")
     chosen = picked.selection.rows if picked is not None else []
     if chosen:
         st.session_state["lead_id"] = page.rows[chosen[0]].id
         st.switch_page(nav.page_path("pages/lead.py"),
                        query_params={"id": str(page.rows[chosen[0]].id)})
-    total = t("leads.more_than", n=page.total) if page.capped else str(page.total)
-    st.caption(t("common.page", page=page.page, pages=page.pages, total=total))
+    total = number(page.total)
+    st.caption(t("common.page", page=number(page.page), pages=number(page.pages),
+                 total=t("leads.more_than", n=total) if page.capped else total))
     prev, nxt, _ = st.columns([1, 1, 4])
     if prev.button(t("common.prev"), key="leads_prev", disabled=page.page <= 1):
         st.session_state["leads_page"] = page.page - 1

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from services import presence
+from services import clock, presence
 from services.actor import Perm
+from services.stats import fmt
 from ui import guard
 from ui.bridge import db_session
 from ui.i18n import t
@@ -22,8 +23,8 @@ if actor.can(Perm.LOG_PRESENCE) and actor.officer_id is not None:
 st.subheader(t("presence.weekly_title", target=int(presence.TARGET_HOURS)), anchor=False)
 weeks = st.slider(t("presence.weeks"), min_value=1, max_value=12, value=4,
                   key="presence_weeks")
-with db_session() as s:
-    frame = presence.weekly_hours(s, actor=actor, weeks=weeks)
+with db_session() as s:  # the whole weeks, and the current one apart ("so far")
+    frame = presence.weekly_hours(s, actor=actor, weeks=weeks + 1)
 table = presence.weekly_table(frame)
 if table.empty:
     st.info(t("presence.no_officers"))
@@ -32,7 +33,9 @@ below = int(table["below_target"].sum())
 st.metric(t("presence.below_count"), f"{below} / {len(table)}")
 shown = table.rename(columns={"name": t("presence.officer"), "badge_no": t("presence.badge"),
                               "average": t("presence.average"),
-                              "below_target": t("presence.below")})
+                              "below_target": t("presence.below"),
+                              "so_far": t("weeks.so_far", monday=presence.week_start(
+                                  clock.local_today()).isoformat())})
 
 
 def _red(row):  # type: ignore[no-untyped-def]
@@ -40,6 +43,6 @@ def _red(row):  # type: ignore[no-untyped-def]
     return [colour] * len(row)
 
 
-st.dataframe(shown.style.apply(_red, axis=1).format(precision=1), hide_index=True,
-             key="presence_table")
+st.dataframe(shown.style.apply(_red, axis=1).format(precision=1, na_rep=fmt.DASH),
+             hide_index=True, key="presence_table", placeholder=fmt.DASH)
 st.caption(t("presence.table_hint"))

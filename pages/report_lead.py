@@ -2,47 +2,64 @@
 
 import streamlit as st
 
-from services import leads
+from services import clock, leads
 from services.actor import Perm
 from services.errors import Invalid, ServiceError
 from ui import guard
 from ui.bridge import db_session
 from ui.i18n import label, t
-from ui.leads_report import clear_form, nearby_choice, photo_uploader, place_inputs, submit_args
+from ui.leads_locate import photo_suggestion, where_inputs
+from ui.leads_report import (
+    clear_form,
+    nearby_choice,
+    photo_uploader,
+    place_inputs,
+    report_done,
+    submit_args,
+)
 from ui.leads_widgets import lead_error
+from ui.photos import photos_saved
 from ui.widgets import field_error, pop_errors, remember_errors
 
 actor = guard.require(Perm.REPORT_LEAD)
+received = clock.now()  # when this run began: for a submit, when the server received it
 st.title(t("page.report_lead"))
-done = st.session_state.pop("lead_report_done", None)
+done = st.session_state.get("lead_report_done")
 if done:
-    st.success(done)
+    report_done(done)  # the lead's number and who has it, and "report another": nothing else
+    st.stop()
 errors = pop_errors("lead_form")
 
+where_inputs(actor)  # "use my location" and the map: the point, its grid and community
+with st.expander(t("phone.other_place"), expanded="location" in errors["fields"]):
+    place_inputs(actor)
+field_error(errors, "location")
+photo_uploader()
+field_error(errors, "photos")
+photo_suggestion(actor, submit_args()["photos"])
 st.selectbox(t("leads.category_label"), leads.CATEGORIES, key="lead_form_category",
              format_func=lambda v: label("leads.category", v), index=None,
              placeholder=t("leads.choose"))
 field_error(errors, "category")
-st.segmented_control(t("leads.urgency_label"), leads.URGENCIES, key="lead_form_urgency",
-                     default="routine", format_func=lambda v: label("leads.urgency", v))
-field_error(errors, "urgency")
-place_inputs(actor)
-field_error(errors, "location")
 st.text_area(t("leads.description_label"), key="lead_form_description", max_chars=2000,
              placeholder=t("leads.description_hint"))
 field_error(errors, "description")
-st.text_input(t("leads.address_label"), key="lead_form_address", max_chars=200)
-field_error(errors, "address")
-st.text_input(t("leads.contact_label"), key="lead_form_contact", max_chars=64)
-field_error(errors, "reporter_contact")
-photo_uploader()
-field_error(errors, "photos")
+st.segmented_control(t("leads.urgency_label"), leads.URGENCIES, key="lead_form_urgency",
+                     default="routine", format_func=lambda v: label("leads.urgency", v))
+field_error(errors, "urgency")
+with st.expander(t("phone.more_fields"),
+                 expanded=bool({"address", "reporter_contact"} & set(errors["fields"]))):
+    st.text_input(t("leads.address_label"), key="lead_form_address", max_chars=200)
+    field_error(errors, "address")
+    st.text_input(t("leads.contact_label"), key="lead_form_contact", max_chars=64)
+    field_error(errors, "reporter_contact")
 
 
 def _report() -> None:
+    args = submit_args()
     try:
         with db_session(write=True) as s:
-            view = leads.report_lead(s, actor=actor, **submit_args())
+            view = leads.report_lead(s, actor=actor, received_at=received, **args)
     except Invalid as exc:
         remember_errors("lead_form", exc)
         st.rerun()
@@ -50,7 +67,9 @@ def _report() -> None:
         lead_error(exc)
     else:
         who = label("leads.rule", view.dispatch_rule or "none")
-        st.session_state["lead_report_done"] = t("leads.reported", id=view.id, rule=who)
+        st.session_state["lead_report_done"] = (view.id, t("leads.reported", id=view.id,
+                                                            rule=who)
+                                                + " " + photos_saved(len(args["photos"])))
         clear_form()
         st.rerun()
 
@@ -66,10 +85,15 @@ if pending:
             with db_session(write=True) as s:
                 leads.add_to_lead(s, actor=actor, lead_id=int(choice),
                                   description=args["description"], photos=args["photos"])
+        except Invalid as exc:  # a bad photo: said next to the field, the form kept
+            st.session_state.pop("lead_nearby", None)
+            remember_errors("lead_form", exc)
+            st.rerun()
         except ServiceError as exc:
             lead_error(exc)
         else:
-            st.session_state["lead_report_done"] = t("leads.added", id=choice)
+            st.session_state["lead_report_done"] = (int(choice), t("leads.added", id=choice)
+                                                    + " " + photos_saved(len(args["photos"])))
             clear_form()
             st.rerun()
 elif st.button(t("leads.submit"), key="lead_submit", type="primary", width="stretch"):

@@ -4,6 +4,7 @@ import streamlit as st
 
 from services import roster
 from services.actor import Perm, Role
+from services.stats import fmt
 from ui import guard, nav
 from ui.bridge import db_session
 from ui.i18n import t
@@ -19,7 +20,7 @@ with_gaps = [r for r in rows if r.gaps.count]
 cols = st.columns(5)
 cols[0].metric(t("roster.m_communities"), len(rows))
 cols[1].metric(t("roster.m_with_gaps"), len(with_gaps))
-cols[2].metric(t("roster.m_members"), sum(r.members for r in rows))
+cols[2].metric(t("roster.m_members"), fmt.number(sum(r.members for r in rows)))
 cols[3].metric(t("roster.m_grids_uncovered"), sum(r.grids - r.grids_covered for r in rows))
 cols[4].metric(t("roster.m_no_officer"), sum(r.gaps.no_officer for r in rows))
 

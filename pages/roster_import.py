@@ -8,16 +8,17 @@ from services.errors import Invalid, ServiceError
 from ui import guard
 from ui.bridge import db_session
 from ui.i18n import t
+from ui.places import place
 from ui.roster_common import import_aliases
 from ui.roster_import import (
     bad_rows_frame,
-    counts,
     load_file,
     mapping_widgets,
     run,
+    show_notes,
     template_buttons,
 )
-from ui.roster_views import community_label
+from ui.roster_import_review import check_bar, counts, decisions, show_changes
 from ui.widgets import show_error
 
 actor = guard.require(Perm.EDIT_ROSTER)
@@ -32,7 +33,7 @@ template_buttons(kind)
 with db_session() as s:
     choices = roster.community_names(s, actor=actor)
 names: dict[int | None, str] = {None: t("roster.imp.community_from_file")}
-names.update({cid: community_label(n, en) for cid, n, en in choices})
+names.update({cid: place(n, en) for cid, n, en in choices})
 default = 1 if len(choices) == 1 else 0
 community = st.selectbox(t("roster.imp.community"), list(names), format_func=lambda i: names[i],
                          key="imp_community", index=default, help=t("roster.imp.community_help"))
@@ -49,16 +50,18 @@ if loaded is None:
     st.stop()
 table, ident = loaded
 st.caption(t("roster.imp.file_rows", rows=len(table.rows), columns=len(table.headers)))
+show_notes(table.notes)
 errors = st.session_state.pop("imp_map_errors", {})
 mapping = mapping_widgets(kind, table, errors)
 signature = (ident, kind, tuple(sorted(mapping.items(), key=lambda kv: kv[0])), community)
 
 if st.button(t("roster.imp.check"), key="imp_check", type="primary"):
-    try:
-        with db_session() as s:
-            plan = roster.preview_import(s, actor=actor, kind=kind, table=table,
-                                         mapping=mapping, default_community=community,
-                                         aliases=import_aliases())
+    checking = check_bar(len(table.rows))
+    try:  # writing: out-of-scope ID matches are audited (and counted against a daily limit)
+        with db_session(write=True) as s:
+            plan = roster.preview_import(
+                s, actor=actor, kind=kind, table=table, mapping=mapping,
+                default_community=community, aliases=import_aliases(), progress=checking)
     except Invalid as exc:
         st.session_state["imp_map_errors"] = dict(exc.fields)
         st.rerun()
@@ -72,7 +75,12 @@ if not saved or saved[0] != signature:
     st.stop()  # the file, the kind, the mapping or the community changed: check again
 plan = saved[1]
 counts(plan)
-good = len(plan.rows) - len(plan.bad)
+show_changes(plan)
+chosen = decisions(plan)
+undecided = len(plan.undecided) - len(chosen)
+good = len(plan.rows) - len(plan.bad) - undecided
+if undecided and not plan.bad:
+    st.stop()  # every possible match needs a yes or no first
 if plan.bad and not good:
     st.error(t("roster.imp.all_bad"))
     st.dataframe(bad_rows_frame(plan.bad), hide_index=True, key="imp_bad_rows")
@@ -82,10 +90,10 @@ elif plan.bad:
     take = st.checkbox(t("roster.imp.valid_only", n=good),
                        key="imp_valid_only")
     if st.button(t("roster.imp.commit_valid"), key="imp_commit_valid", disabled=not take):
-        if run(actor, kind, table, mapping, community, valid_only=True):
+        if run(actor, kind, table, mapping, community, valid_only=True, decisions=chosen):
             st.rerun()
-elif plan.count("add") + plan.count("update") == 0:
+elif plan.count("add") + plan.count("update") + len(chosen) == 0:
     st.info(t("roster.imp.nothing_to_do"))
 elif st.button(t("roster.imp.commit", n=len(plan.rows)), key="imp_commit", type="primary"):
-    if run(actor, kind, table, mapping, community, valid_only=False):
+    if run(actor, kind, table, mapping, community, valid_only=False, decisions=chosen):
         st.rerun()

@@ -15,6 +15,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     OFFICER = "officer"
     GRID_WORKER = "grid_worker"
+    DISPLAY = "display"  # the command centre's wall screen: views the board and map only
 
 
 class Perm(StrEnum):
@@ -40,6 +41,7 @@ class Perm(StrEnum):
     VIEW_AUDIT = "view_audit"
     REVEAL_PERSONAL = "reveal_personal"
     EDIT_SETTINGS = "edit_settings"
+    VIEW_BOARD = "view_board"
 
 
 _ALL = frozenset(Perm)
@@ -59,6 +61,9 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.GRID_WORKER: frozenset(
         {Perm.VIEW_HOME, Perm.VIEW_LEADS, Perm.REPORT_LEAD, Perm.VIEW_ALERTS, Perm.VIEW_CASES}
     ),
+    # A wall screen: it shows the board and the map for its scope, opens nothing else, acts
+    # on nothing; exempt from the idle sign-out (services.auth), not from the session limit.
+    Role.DISPLAY: frozenset({Perm.VIEW_BOARD, Perm.VIEW_MAP}),
 }
 
 

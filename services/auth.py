@@ -185,7 +185,8 @@ def check_session(
         reason = "disabled"
     elif now >= row.expires_at:
         reason = "expired"
-    elif now - row.last_active_at > timedelta(minutes=idle_minutes):
+    elif (now - row.last_active_at > timedelta(minutes=idle_minutes)
+          and user.role != Role.DISPLAY):  # a wall screen is never touched, yet watched
         reason = "idle"
     if reason or user is None:
         return SessionCheck(None, row.id, end_reason=reason or "disabled")
@@ -259,8 +260,36 @@ def sign_out_elsewhere(session: Session, *, actor: Actor) -> int:
     return ended
 
 
-def change_own_password(session: Session, *, actor: Actor, current: str, new: str) -> None:
-    """The user's own change: asks for the current password; ends their other sessions."""
+def open_session(session: Session, user: User, *, expires_at: datetime,
+                 now: datetime | None = None) -> SignIn:
+    """A new server-side session and its token (only the token's SHA-256 is kept)."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    row = AuthSession(token_hash=_token_hash(token), user_id=user.id, created_at=now,
+                      last_active_at=now, expires_at=expires_at)
+    session.add(row)
+    session.flush()
+    return SignIn(actor_for(session, user, row.id), token, user.must_change_password)
+
+
+def rotate_session(session: Session, *, actor: Actor, reason: str) -> SignIn:
+    """End the actor's current session and open a new one with a new token, keeping the
+    sign-in's absolute limit: a copy of the old cookie is dead from now on."""
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound()
+    now = utcnow()
+    old = session.get(AuthSession, actor.session_id) if actor.session_id else None
+    expires = old.expires_at if old is not None else now + timedelta(hours=12)
+    if old is not None:
+        end_session(session, session_id=old.id, reason=f"rotated_{reason}"[:24], now=now)
+    return open_session(session, user, expires_at=expires, now=now)
+
+
+def change_own_password(session: Session, *, actor: Actor, current: str,
+                        new: str) -> SignIn:
+    """The user's own change: asks for the current password; ends every session of theirs,
+    this one included, and opens a new one: the caller must hand its token to the browser."""
     user = session.get(User, actor.user_id)
     if user is None:
         raise NotFound()
@@ -276,8 +305,10 @@ def change_own_password(session: Session, *, actor: Actor, current: str, new: st
     user.password_changed_at = utcnow()
     user.version += 1
     end_all_sessions(session, user.id, "password_changed", keep=actor.session_id)
+    rotated = rotate_session(session, actor=actor, reason="password_changed")
     audit.record(session, actor=actor, action="user.password_changed", entity="user",
-                 entity_id=user.id)
+                 entity_id=user.id, after={"session_rotated": True})
+    return rotated
 
 
 def set_language(session: Session, *, actor: Actor, language: str) -> None:

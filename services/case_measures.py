@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -112,6 +112,8 @@ def update_measure(session: Session, *, actor: Actor, measure_id: int, shown_ver
     changes: dict[str, Any] = {"status": values["status"], "note": values["note"]}
     if due_date is not None and not responsible:
         changes["due_date"] = due_date
+        if due_date != measure.due_date:  # a new due date: late again only once it passes
+            changes["overdue_since"] = None
     before = {k: getattr(measure, k) for k in changes}
     version = update_versioned(session, AssistanceMeasure, measure.id, shown_version, changes,
                                entity="assistance_measure")
@@ -178,3 +180,30 @@ def responsible_choices(session: Session, *, actor: Actor, case_id: int) -> list
         .order_by(User.display_name)).all()
     return [(int(i), n) for i, n in users]
 
+
+
+def flag_overdue_measures(session: Session, *, today: date, limit: int = 500) -> int:
+    """Flag measures of open files that are past due and not done, once each (overdue_since,
+    with an audit entry), in the caller's transaction; returns how many. Run by the worker,
+    so a measure is known late on the day it becomes late, whether or not anyone looks."""
+    stmt = (select(AssistanceMeasure.id, AssistanceMeasure.case_id, AssistanceMeasure.due_date)
+            .join(AssistanceCase, AssistanceCase.id == AssistanceMeasure.case_id)
+            .where(overdue_clause(today), AssistanceCase.status != CLOSED,
+                   AssistanceMeasure.overdue_since.is_(None))
+            .order_by(AssistanceMeasure.due_date, AssistanceMeasure.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=AssistanceMeasure, skip_locked=True)
+    rows = session.execute(stmt).all()
+    if not rows:
+        return 0
+    session.execute(update(AssistanceMeasure)
+                    .where(AssistanceMeasure.id.in_([r[0] for r in rows]),
+                           AssistanceMeasure.overdue_since.is_(None))
+                    .values(overdue_since=today).execution_options(synchronize_session=False))
+    audit.record_many(session, actor=None, actor_name="system", entries=[
+        audit.Entry("cases.measure_overdue", "assistance_measure", r[0],
+                    {"overdue_since": None},
+                    {"overdue_since": today.isoformat(), "case_id": r[1],
+                     "due_date": r[2].isoformat() if r[2] else None})
+        for r in rows])
+    return len(rows)

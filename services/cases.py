@@ -218,9 +218,12 @@ def open_case(session: Session, *, actor: Actor, community_id: int, household: s
 def update_case(session: Session, *, actor: Actor, case_id: int, shown_version: int,
                 household: str, needs: str, address: str = "",
                 members: list[dict[str, Any]] | None = None) -> int:
-    """Edit the household's facts; refused if someone changed the file since it was shown."""
+    """Edit the household's facts; refused if someone changed the file since it was shown,
+    and once the file is closed (its outcome is the record)."""
     require(actor, Perm.EDIT_CASES)
     row = load_openable(session, actor, case_id)
+    if row.status == CLOSED:
+        raise Invalid(key="cases.closed_no_change")
     text = _fields(household, address, needs)
     values: dict[str, Any] = dict(text)
     if members is not None:

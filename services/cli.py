@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -12,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import check_connection, make_engine, session_scope
-from db.migrate import is_current, upgrade
+from db.migrate import current_revision, is_current, steps_between, upgrade
 from db.models import District, User
 from db.settings import ConfigError, Settings, load_settings
 from services import audit as audit_log
@@ -41,6 +43,10 @@ def _engine(migrate: bool = True) -> Engine:
     return engine
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _fail(exc: ServiceError) -> click.ClickException:
     detail = ", ".join(f"{k}: {v}" for k, v in getattr(exc, "fields", {}).items())
     return click.ClickException(f"{exc.key} {detail}".strip())
@@ -58,8 +64,20 @@ def db() -> None:
 
 @db.command("upgrade", help="Create or upgrade the schema to the newest migration.")
 def db_upgrade() -> None:
-    _engine(migrate=True)
-    click.echo("database is up to date")
+    engine = _engine(migrate=False)
+    before = current_revision(engine)
+    upgrade(engine)
+    after = current_revision(engine)
+    steps = steps_between(engine, before, after)
+    where = make_url(_settings().database_url).render_as_string()
+    if before is None:
+        click.echo(f"database created in {where}: {_count(steps, 'migration')} applied, "
+                   f"schema {after}")
+    elif before != after:
+        click.echo(f"database upgraded from schema {before} to {after}: "
+                   f"{_count(steps, 'migration')} applied")
+    else:
+        click.echo(f"database already at the newest schema {after}: nothing to do")
 
 
 @main.group(help="The demo district.")
@@ -71,8 +89,11 @@ def demo() -> None:
 @click.option("--scale", "leads", type=click.IntRange(min=0), default=None,
               help="Number of leads to generate (default: about 40,000 a year).")
 @click.option("--seed", type=int, default=20260701, show_default=True)
-@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if data is present.")
-def demo_load(leads: int | None, seed: int, if_empty: bool) -> None:
+@click.option("--if-empty", is_flag=True,
+              help="Do not load (and succeed) if data is present; a demo there catches up.")
+@click.option("--simulate-days", type=click.IntRange(min=0, max=400), default=0,
+              help="Load the demo as of N days ago and simulate the days since.")
+def demo_load(leads: int | None, seed: int, if_empty: bool, simulate_days: int) -> None:
     from services.demo import load_demo
 
     engine = _engine()
@@ -80,16 +101,32 @@ def demo_load(leads: int | None, seed: int, if_empty: bool) -> None:
         present = s.scalar(select(func.count()).select_from(District)) or 0
     if present and if_empty:
         click.echo("data present: demo not loaded")
+        _catch_up(engine)
         return
 
     def progress(stage: str, fraction: float) -> None:
         click.echo(f"\r{stage:<24} {fraction * 100:5.1f}%", nl=fraction >= 1.0, err=True)
 
     try:
-        summary = load_demo(engine, leads=leads, seed=seed, progress=progress)
+        summary = load_demo(engine, leads=leads, seed=seed, progress=progress,
+                            today=clock.local_today() - timedelta(days=simulate_days))
     except ServiceError as exc:
         raise _fail(exc) from exc
     click.echo(f"demo district loaded: {summary}")
+    _catch_up(engine)
+
+
+def _catch_up(engine: Engine) -> None:
+    """A demo loaded earlier lives on: simulate the time since it was last simulated."""
+    from services.demo import live
+
+    began = time.monotonic()
+    steps = live.catch_up(engine, until=clock.now(), progress=lambda at: click.echo(
+        f"\rsimulated to {clock.local(at)}", nl=False, err=True))
+    if steps:
+        click.echo("", err=True)
+        click.echo(f"demo simulated {len(steps)} batch(es), {sum(a.leads for a in steps)} "
+                   f"leads, in {time.monotonic() - began:.1f} s")
 
 
 @main.group(help="Accounts.")
@@ -175,10 +212,14 @@ def user_unlock(username: str) -> None:
 @user.command("list", help="List accounts.")
 def user_list() -> None:
     with session_scope(_engine()) as s:
-        for u in users.list_users(s, actor=users.SYSTEM):
-            state = "active" if u.active else "disabled"
-            state += ", locked" if u.locked else ""
-            click.echo(f"{u.username:<20} {u.role:<12} {u.scope_kind:<12} {state}")
+        people = users.list_users(s, actor=users.SYSTEM)
+    click.echo(f"{'USERNAME':<20} {'ROLE':<12} {'SCOPE':<12} STATE")
+    for u in people:
+        state = "active" if u.active else "disabled"
+        state += ", locked" if u.locked else ""
+        state += ", must change password" if u.must_change_password else ""
+        click.echo(f"{u.username:<20} {u.role:<12} {u.scope_kind:<12} {state}")
+    click.echo(_count(len(people), "account"))
 
 
 @main.group(help="The audit trail.")
@@ -264,3 +305,16 @@ def check() -> None:
     with session_scope(engine) as s:
         click.echo(f"users: {s.scalar(select(func.count()).select_from(User))}")
     click.echo("ok")
+
+
+from services.cli_import import imports  # noqa: E402 - the group is defined above
+from services.cli_incidents import incidents  # noqa: E402,F401 - registers `import incidents`
+from services.cli_roster import roster_cmd  # noqa: E402,F401 - registers `import roster`
+from services.worker.cli import serve, worker  # noqa: E402 - the group is defined above
+
+main.add_command(worker)
+main.add_command(serve)
+main.add_command(imports)
+
+if __name__ == "__main__":  # `python -m services.cli`: how `pingan serve` starts the worker
+    main()

@@ -37,3 +37,16 @@ def year_before(day: date) -> date:
 def local(at: datetime | None) -> str:
     """A timestamp as officers read it: Asia/Shanghai, to the minute."""
     return at.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week holding `day`: weeks run Monday to Sunday, everywhere."""
+    return day - timedelta(days=day.weekday())
+
+
+def whole_weeks(first: date, end: date) -> tuple[date, date]:
+    """The whole weeks inside [first, end), as [start Monday, stop Monday): from the first
+    Monday on or after `first` to the Monday of `end`'s week. With end = today, the current
+    week is left out: it is not over, and is shown apart as "so far". start == stop: none."""
+    start = first + timedelta(days=-first.weekday() % 7)
+    return start, max(start, week_start(end))

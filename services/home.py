@@ -20,7 +20,8 @@ from services.sqlutil import percentile, seconds_between
 class Headline:
     leads_open: int
     leads_today: int
-    median_dispatch_s: float | None
+    median_dispatch_s: float | None  # received → dispatched, last 30 days
+    p90_dispatch_s: float | None
     overdue: int
     incidents_ytd: int
     incidents_ytd_last_year: int
@@ -43,6 +44,7 @@ def headline(session: Session, *, actor: Actor, now: datetime | None = None) -> 
         leads_open=count(is_open()),
         leads_today=count(Lead.created_at >= clock.day_start(today)),
         median_dispatch_s=percentile(session, dispatch, 0.5),
+        p90_dispatch_s=percentile(session, dispatch, 0.9),
         overdue=count(is_overdue(now)),
         incidents_ytd=_incidents(session, actor, today.replace(month=1, day=1), today),
         incidents_ytd_last_year=_incidents(

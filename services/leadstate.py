@@ -10,7 +10,15 @@ from db.models import Lead
 
 DONE_STATUSES = ("resolved", "verified", "closed", "duplicate")
 UNACCEPTED_STATUSES = ("new", "dispatched", "returned", "escalated")
-OPEN_STATUSES = ("new", "dispatched", "accepted", "in_progress", "escalated", "returned")
+OPEN_STATUSES = ("new", "dispatched", "accepted", "in_progress", "escalated", "returned",
+                 "needs_info")
+
+
+def closed_level(level: str, *, by_team: bool) -> str:
+    """The level a lead is closed at, set when it is resolved (the one rule, used by the
+    workflow and the demo, read by the statistics): "grid" when a team member finished a
+    shared task for it (small matters do not leave the grid), else the level that handled it."""
+    return "grid" if by_team else level
 
 
 def is_open() -> ColumnElement[bool]:

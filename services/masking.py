@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 PERSONAL_KEYS = frozenset(
@@ -27,11 +28,28 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+# In free text: an ID number (18 characters, the last may be X), or a run of at least seven
+# digits that may hold spaces or dashes (a mobile, a landline with its area code, +86 ...).
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])\+?\d(?:[ -]?\d){6,}(?![0-9])")
+
+
+def mask_text(value: str | None) -> str:
+    """Mask only the phone and ID numbers inside free text, never the words around them:
+    "网格员吕红 13812341234" -> "网格员吕红 138****1234"."""
+    if not value:
+        return ""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id(m.group()), value)
+    return _NUMBER_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+
+
 def mask_value(key: str, value: Any) -> Any:
     if key in {"password", "password_hash"}:
         return "***" if value else value
     if key == "id_number":
         return mask_id(value)
+    if key == "reporter_contact" and isinstance(value, str):
+        return mask_text(value)
     if key in PERSONAL_KEYS and isinstance(value, str):
         return mask_phone(value)
     return value

@@ -43,8 +43,8 @@ class Entry:
 
 
 def week_start(day: date) -> date:
-    """The Monday of the Asia/Shanghai week holding `day`."""
-    return day - timedelta(days=day.weekday())
+    """The Monday of the Asia/Shanghai week holding `day` (services.clock.week_start)."""
+    return clock.week_start(day)
 
 
 def split_by_day(start: datetime, end: datetime) -> dict[date, float]:
@@ -233,12 +233,14 @@ def _officers(session: Session, actor: Actor) -> list[tuple[int, str, str]]:
 
 
 def weekly_hours(session: Session, *, actor: Actor, last_week: date | None = None,
-                 weeks: int = 4) -> pd.DataFrame:
+                 weeks: int = 4, today: date | None = None) -> pd.DataFrame:
     """Hours per officer and Asia/Shanghai week (Monday first) for `weeks` weeks up to the one
-    holding `last_week`: check-ins cut at week boundaries plus the week's entry."""
+    holding `last_week`: check-ins cut at week boundaries plus the week's entry. `so_far`
+    marks the week that is not over yet (holding today): it never counts in an average."""
     require(actor, Perm.VIEW_PRESENCE)
-    weeks = max(1, min(int(weeks), 26))
-    last = week_start(last_week or clock.local_today())
+    weeks = max(1, min(int(weeks), 27))
+    today = today or clock.local_today()
+    last = week_start(last_week or today)
     mondays = [last - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
     people = _officers(session, actor)
     spans, manual = _logged(session, [p[0] for p in people], clock.day_start(mondays[0]),
@@ -254,20 +256,28 @@ def weekly_hours(session: Session, *, actor: Actor, last_week: date | None = Non
                          round(checked + entered, 2)))
     frame = pd.DataFrame(rows, columns=["officer_id", "name", "badge_no", "week",
                                         "checkin_hours", "manual_hours", "hours"])
-    frame["below_target"] = frame["hours"] < TARGET_HOURS
+    frame["so_far"] = frame["week"].map(lambda monday: monday + 7 * DAY > today)
+    frame["below_target"] = (frame["hours"] < TARGET_HOURS) & ~frame["so_far"]
     return frame
 
 
 def weekly_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per officer, one column per week (its Monday), the average and whether the
-    average is below the 40-hour target."""
+    """One row per officer, one column per whole week (its Monday), the average of the whole
+    weeks and whether it is below the 40-hour target; the week not over yet, if shown, in a
+    column of its own ("so_far") that the average leaves out, as the statistics do."""
     if frame.empty:
         return pd.DataFrame(columns=["name", "badge_no", "average", "below_target"])
-    wide = frame.pivot_table(index=["officer_id", "name", "badge_no"], columns="week",
-                             values="hours", aggfunc="sum").round(1)
+    index = ["officer_id", "name", "badge_no"]
+    whole = frame[~frame["so_far"]] if "so_far" in frame else frame
+    people = frame[index].drop_duplicates().set_index(index)
+    wide = people.join(whole.pivot_table(index=index, columns="week", values="hours",
+                                         aggfunc="sum").round(1)) if not whole.empty else people
     wide.columns = [c.isoformat() for c in wide.columns]
-    wide["average"] = wide.mean(axis=1).round(1)
-    wide["below_target"] = wide["average"] < TARGET_HOURS
+    wide["average"] = wide.mean(axis=1).round(1) if len(wide.columns) else float("nan")
+    wide["below_target"] = wide["average"] < TARGET_HOURS  # no whole week yet: not below
+    if "so_far" in frame and frame["so_far"].any():
+        current = frame[frame["so_far"]].groupby(index)["hours"].sum().round(1)
+        wide["so_far"] = current
     return wide.reset_index().drop(columns="officer_id").sort_values("badge_no")
 
 

@@ -1,4 +1,5 @@
-"""Managing accounts: list, create, reset password, enable/disable, unlock (admin or CLI)."""
+"""Managing accounts: list, create, reset password, enable/disable, unlock, change role and
+scope (admin or CLI)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
@@ -16,7 +17,8 @@ from db.models import Community, Officer, Station, User, UserCommunity
 from services import audit
 from services.actor import Actor, Perm, Role, require
 from services.auth import end_all_sessions, hash_password
-from services.errors import Invalid, NotFound
+from services.concurrency import last_change
+from services.errors import Conflict, Invalid, NotFound
 from services.leads.waiting import communities_reached, dispatch_waiting
 from services.passwords import check_password_policy
 from services.text import clean_text
@@ -180,6 +182,98 @@ def set_active(session: Session, *, actor: Actor, username: str, active: bool) -
     if active and not before:  # a station's duty supervisor back: the leads waiting for nobody
         dispatch_waiting(session, actor=actor,
                          community_ids=communities_reached(session, user_id=user.id))
+
+
+# The scopes each role may have: an administrator sees the whole district; the command
+# centre, a station's leadership and a wall screen a station or the district; a community
+# officer and a grid worker their communities.
+ROLE_SCOPES: dict[str, tuple[str, ...]] = {
+    Role.ADMIN: ("district",), Role.SUPERVISOR: ("station", "district"),
+    Role.DISPLAY: ("station", "district"), Role.OFFICER: ("communities",),
+    Role.GRID_WORKER: ("communities",),
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    """An account's role and scope as the access form shows them (and the version shown)."""
+
+    username: str
+    role: str
+    scope_kind: str
+    station_id: int | None
+    community_ids: tuple[int, ...]
+    version: int
+
+
+def access_of(session: Session, *, actor: Actor, username: str) -> Access:
+    require(actor, Perm.MANAGE_USERS)
+    user = _user(session, username)
+    ids = session.scalars(select(UserCommunity.community_id)
+                          .where(UserCommunity.user_id == user.id)
+                          .order_by(UserCommunity.community_id))
+    return Access(user.username, user.role, user.scope_kind, user.station_id, tuple(ids),
+                  user.version)
+
+
+def check_access(session: Session, *, actor: Actor, username: str, role: str,
+                 scope_kind: str, station_id: int | None = None,
+                 community_ids: list[int] | None = None) -> User:
+    """Raise Invalid (each message under its field) unless the change may be made: a known
+    role, a scope that role may have and that is complete, not the admin's own account, not
+    the last active admin demoted, and something actually changes. Writes nothing."""
+    require(actor, Perm.MANAGE_USERS)
+    user = _user(session, username)
+    if user.id == actor.user_id and actor.user_id != SYSTEM.user_id:
+        raise Invalid({"role": "users.access_not_yourself"})  # another admin does it
+    errors = {} if role in {r.value for r in Role} else {"role": "users.bad_role"}
+    if not errors and scope_kind not in ROLE_SCOPES[role]:
+        errors["scope"] = "users.scope_not_for_role"
+    else:
+        errors.update(_scope_errors(session, scope_kind, station_id, community_ids or []))
+    if user.role == Role.ADMIN and role != Role.ADMIN and user.active \
+            and _active_admins(session) <= 1:
+        errors["role"] = "users.last_admin_demoted"
+    if errors:
+        raise Invalid(errors)
+    now = access_of(session, actor=actor, username=username)
+    if (now.role, now.scope_kind, now.station_id if scope_kind == "station" else None,
+            now.community_ids if scope_kind == "communities" else ()) == (
+            role, scope_kind, station_id if scope_kind == "station" else None,
+            tuple(sorted(set(community_ids or []))) if scope_kind == "communities" else ()):
+        raise Invalid(key="users.access_unchanged")
+    return user
+
+
+def change_access(session: Session, *, actor: Actor, username: str, role: str,
+                  scope_kind: str, station_id: int | None = None,
+                  community_ids: list[int] | None = None,
+                  shown_version: int | None = None) -> None:
+    """Change an account's role or scope. Every session of the account ends (old cookies
+    die with the old rights); the user signs in again and gets a new token. With
+    `shown_version`, a change saved meanwhile by someone else is a Conflict naming them."""
+    user = check_access(session, actor=actor, username=username, role=role,
+                        scope_kind=scope_kind, station_id=station_id,
+                        community_ids=community_ids)
+    if shown_version is not None and user.version != shown_version:
+        who, when = last_change(session, "user", user.id)
+        raise Conflict(who=who, when=when)
+    old = set(session.scalars(select(UserCommunity.community_id)
+                              .where(UserCommunity.user_id == user.id)))
+    before = {**audit.snapshot(user, _FIELDS), "community_ids": sorted(old)}
+    new = set(community_ids or []) if scope_kind == "communities" else set()
+    user.role, user.scope_kind = role, scope_kind
+    user.station_id = station_id if scope_kind == "station" else None
+    for cid in old - new:
+        session.execute(delete(UserCommunity).where(UserCommunity.user_id == user.id,
+                                                    UserCommunity.community_id == cid))
+    session.add_all(UserCommunity(user_id=user.id, community_id=c) for c in sorted(new - old))
+    user.version += 1
+    ended = end_all_sessions(session, user.id, "access_changed")
+    audit.record(session, actor=actor, action="user.access_changed", entity="user",
+                 entity_id=user.id, before=before,
+                 after={**audit.snapshot(user, _FIELDS), "community_ids": sorted(new),
+                        "sessions_ended": ended})
 
 
 def _active_admins(session: Session) -> int:

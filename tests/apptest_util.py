@@ -46,7 +46,7 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppEnv]
 
 
 def new_app(script: str = APP) -> AppTest:
-    return AppTest.from_file(script, default_timeout=30)
+    return AppTest.from_file(script, default_timeout=120)  # a busy CI machine is slow
 
 
 def sign_in(at: AppTest, username: str, password: str) -> AppTest:

@@ -27,6 +27,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic", "--disable-dev-shm-usage"]
 DEMO_PASSWORD = "pingan-demo"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+NAV = ".st-key-nav_menu"  # the app's own menu (ui/nav.menu); Streamlit's is switched off
 
 
 def _need_browser() -> None:
@@ -128,7 +129,7 @@ class _PatientBrowser:
 
     def new_context(self, **kwargs: Any) -> Any:
         context = self._browser.new_context(**kwargs)
-        context.set_default_timeout(60_000)
+        context.set_default_timeout(120_000)
         return context
 
     def __getattr__(self, name: str) -> Any:
@@ -143,7 +144,7 @@ def shutdown() -> None:
     _shared.clear()
 
 
-def wait_idle(page: object, timeout: float = 30_000) -> None:
+def wait_idle(page: object, timeout: float | None = None) -> None:
     """Act only when the app is idle: a click during a rerun can be lost."""
     page.wait_for_selector(IDLE, timeout=timeout)  # type: ignore[attr-defined]
     page.wait_for_timeout(200)  # type: ignore[attr-defined]
@@ -170,7 +171,7 @@ def choose(page: Any, key: str, option: str, tries: int = 4) -> None:
         wait_idle(page)
         box.click()
         try:
-            page.get_by_role("option", name=option).click(timeout=8_000)
+            page.get_by_role("option", name=option).click(timeout=15_000)
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
             continue
@@ -180,11 +181,11 @@ def choose(page: Any, key: str, option: str, tries: int = 4) -> None:
     raise AssertionError(f"could not choose {option!r} in {key}")
 
 
-def signed_in(page: Any, timeout: float = 45_000) -> None:
+def signed_in(page: Any, timeout: float | None = None) -> None:
     """Wait until the sign-in has taken: the role's menu is drawn and the session cookie is
     written. Direct URLs opened after this need the cookie."""
-    page.locator('[data-testid="stSidebarNav"]').wait_for(state="attached", timeout=timeout)
-    deadline = time.monotonic() + 15
+    page.locator(NAV).wait_for(state="attached", timeout=timeout)
+    deadline = time.monotonic() + 60
     while not any(c["name"] == "pingan_session" for c in page.context.cookies()):
         assert time.monotonic() < deadline, "the session cookie was never written"
         page.wait_for_timeout(200)

@@ -84,6 +84,19 @@ def session(engine: Engine) -> Iterator[Session]:
         yield s
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Groups for `pytest -n 2 --dist loadgroup` (what `make test` runs): every browser test
+    goes to one worker, since they share one demo server and one Chromium; every other module
+    stays whole on one worker, so its module-scoped fixtures (a loaded demo) are built once.
+    Marked as each item is collected: xdist reads the groups in its own modifyitems hook."""
+    if item.get_closest_marker("xdist_group"):
+        return
+    module = item.nodeid.split("::")[0]
+    browser = item.get_closest_marker("browser") or module.rsplit("/", 1)[-1].startswith(
+        "test_browser_")
+    item.add_marker(pytest.mark.xdist_group("browser" if browser else module))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Stop the shared demo server and Chromium of the browser tests."""
     from tests import browser_util

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -12,6 +13,7 @@ from db.models import (
     District,
     Grid,
     Member,
+    Membership,
     Officer,
     PoliceOffice,
     Station,
@@ -113,11 +115,24 @@ def team(s: Session, c: Community, kind: str = "grid_worker", **kw: Any) -> Team
 
 def member(s: Session, t: Team, **kw: Any) -> Member:
     n = next(_seq)
-    m = Member(name=kw.pop("name", f"队员{n}"), phone=kw.pop("phone", f"139{n:08d}"),
-               team_id=t.id, **kw)
+    m = Member(name=kw.pop("name", f"队员{n}"), phone=kw.pop("phone", f"139{n:08d}"), **kw)
     s.add(m)
     s.flush()
+    s.add(Membership(member_id=m.id, team_id=t.id))
+    s.flush()
     return m
+
+
+def join(s: Session, m: Member, t: Team) -> None:
+    """The person also serves in team t."""
+    s.add(Membership(member_id=m.id, team_id=t.id))
+    s.flush()
+
+
+def team_of(s: Session, m: Member) -> int:
+    """The (first) team a person serves in."""
+    return int(s.scalar(select(func.min(Membership.team_id))
+                        .where(Membership.member_id == m.id)) or 0)
 
 
 def user(s: Session, role: str = "officer", *, communities: list[Community] | None = None,

@@ -30,6 +30,7 @@ class World:
     grid1: Actor  # grid worker, member of team1 with grid g1
     grid2: Actor  # grid worker in c2
     district_sup: Actor
+    display: Actor  # the command centre's wall screen, whole district
 
 
 def build(s: Session) -> World:
@@ -54,6 +55,7 @@ def build(s: Session) -> World:
         "grid1": f.user(s, "grid_worker", communities=[c1], member_id=m1.id),
         "grid2": f.user(s, "grid_worker", communities=[c2], member_id=m2.id),
         "district_sup": f.user(s, "supervisor"),
+        "display": f.user(s, "display"),
     }
     s.flush()
     actors = {k: f.actor(s, u) for k, u in users.items()}

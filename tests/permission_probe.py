@@ -30,6 +30,7 @@ from services.errors import PermissionDenied
 SELF_SERVICE = {
     "services.auth.sign_out", "services.auth.sign_out_elsewhere",
     "services.auth.change_own_password", "services.auth.set_language",
+    "services.auth.rotate_session",
     "services.audit.record", "services.audit.record_many", "services.audit.exported",
     "services.audit.revealed", "services.audit.record_refusal",
 }

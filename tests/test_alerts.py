@@ -14,6 +14,7 @@ from services.actor import Actor
 from services.alerts import Target
 from services.errors import Invalid, NotFound, PermissionDenied
 from tests import factories as f
+from tests.images import PNG
 
 MONDAY_10 = datetime(2025, 11, 17, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 SUNDAY_10 = MONDAY_10 - timedelta(days=1)
@@ -219,8 +220,7 @@ def test_who_may_write_see_and_close(session, tmp_path) -> None:  # type: ignore
         alerts.save_draft(session, actor=w.boss, origin_region=" ", title="t", subject="s",
                           target=Target(), valid_from=MONDAY_10, valid_to=MONDAY_10)
     assert set(bad.value.fields) == {"origin_region", "area", "valid_to"}
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    draft = _draft(session, w, photos=[png], photo_dir=tmp_path)
+    draft = _draft(session, w, photos=[PNG], photo_dir=tmp_path)
     assert alerts.read_photo(session, actor=w.boss, photo_id=draft.photo_ids[0],
                              directory=tmp_path)[1] == "image/png"
     with pytest.raises(NotFound):  # drafts are the publishers' own

@@ -93,9 +93,11 @@ def test_password_change_needs_current_password_policy_and_ends_other_sessions(s
         with pytest.raises(Invalid) as exc:
             auth.change_own_password(session, actor=a.actor, current=f.PASSWORD, new=weak)
         assert exc.value.fields == {"new": key}
-    auth.change_own_password(session, actor=a.actor, current=f.PASSWORD, new="a fine new one")
+    rotated = auth.change_own_password(session, actor=a.actor, current=f.PASSWORD,
+                                       new="a fine new one")
     assert auth.resume(session, token=other.token, idle_minutes=30) is None
-    assert auth.resume(session, token=a.token, idle_minutes=30) is not None
+    assert auth.resume(session, token=a.token, idle_minutes=30) is None  # rotated (issue 14)
+    assert auth.resume(session, token=rotated.token, idle_minutes=30) is not None
     assert isinstance(_try(session, "wu", "a fine new one"), auth.SignIn)
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from services.validation import id_check_character
 from tests.browser_util import (  # noqa: F401 - fixtures
+    NAV,
     browser,
     demo_dir,
     server,
@@ -49,13 +50,13 @@ def test_officer_adds_a_member_after_fixing_a_bad_id_number(browser, server) -> 
     _type(page, "member_add_id", BAD)
     page.locator(".st-key-member_add_submit button").click()
     wait_idle(page)
-    page.get_by_text("校验位（最后一位）不正确").wait_for(timeout=15_000)
+    page.get_by_text("校验位（最后一位）不正确").wait_for()
     assert _count(page) == before
     assert page.locator(".st-key-member_add_name input").input_value() == "浏览器测试队员"
 
     _type(page, "member_add_id", GOOD)
     page.locator(".st-key-member_add_submit button").click()
-    page.get_by_text("已添加队员 浏览器测试队员").wait_for(timeout=15_000)
+    page.get_by_text("已添加队员 浏览器测试队员").wait_for()
     wait_idle(page)
     assert _count(page) == before + 1
     assert page.get_by_text("校验位（最后一位）不正确").count() == 0
@@ -113,7 +114,7 @@ def test_officer_imports_a_file_with_a_bad_row_and_takes_the_good_ones(  # type:
 
     page = browser.new_context(**DESK).new_page()
     sign_in(page, server, "officer")
-    page.locator('[data-testid="stSidebarNav"]').wait_for(state="attached", timeout=15_000)
+    page.locator(NAV).wait_for(state="attached")
     wait_idle(page)  # a menu click during the run after sign-in can be lost (a CI run lost one)
     page.get_by_role("link", name="名册导入").first.click()
     wait_idle(page)
@@ -122,12 +123,12 @@ def test_officer_imports_a_file_with_a_bad_row_and_takes_the_good_ones(  # type:
     wait_idle(page)
     page.get_by_role("button", name="检查文件").click()
     wait_idle(page)
-    page.get_by_text("有 1 行存在问题").wait_for(timeout=30_000)
+    page.get_by_text("有 1 行存在问题").wait_for()
     page.get_by_text("只导入其余 2 行", exact=False).first.wait_for()
     page.get_by_text("我确认只导入没有问题的 2 行").click()  # the explicit choice
     wait_idle(page)
     page.get_by_role("button", name="只导入没有问题的行").click()
-    page.get_by_text("导入完成。结果如下：").wait_for(timeout=30_000)
+    page.get_by_text("导入完成。结果如下：").wait_for()
     metrics = _metrics(page)
     assert (metrics["新增"], metrics["有错误"]) == ("2", "1")
 

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
@@ -15,7 +16,7 @@ from services.clock import local_today
 from services.stats import fmt, incidents
 from services.stats.periods import since_july
 from tests import browser_util
-from tests.browser_util import choose, sign_in, wait_idle
+from tests.browser_util import NAV, choose, sign_in, wait_idle
 
 # The shared fixtures, under the names the test asks for.
 browser, demo_dir, server = browser_util.browser, browser_util.demo_dir, browser_util.server
@@ -44,15 +45,18 @@ def test_commander_reads_the_since_july_figures(browser, server, demo_dir) -> No
     context = browser.new_context()
     page = context.new_page()
     sign_in(page, server, "commander")
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("统计分析").click()
+    page.locator(NAV).get_by_text("统计分析").click()
     wait_idle(page)
     choose(page, "stats_preset", "本月")
     assert "-31.9 %" not in page.locator('[data-testid="stMetricDelta"]').all_inner_texts()
     choose(page, "stats_preset", "7月以来（同比）")
-    metrics = {m.locator('[data-testid="stMetricLabel"]').inner_text().strip():
-               m.locator('[data-testid="stMetricDelta"]').inner_text().strip()
-               for m in page.locator('[data-testid="stMetric"]').all()
-               if m.locator('[data-testid="stMetricDelta"]').count()}
-    assert metrics["刑事警情"] == criminal
-    assert metrics["治安警情"] == public_order
+
+    def delta(label: str):  # type: ignore[no-untyped-def]
+        return page.locator('[data-testid="stMetric"]').filter(has=page.locator(
+            '[data-testid="stMetricLabel"]', has_text=label)).locator(
+            '[data-testid="stMetricDelta"]')
+
+    # The figures are redrawn by the rerun the choice started: wait for them, not a time.
+    expect(delta("刑事警情")).to_have_text(criminal)
+    expect(delta("治安警情")).to_have_text(public_order)
     context.close()

@@ -33,6 +33,33 @@ def test_every_command_has_help() -> None:
         assert result.exit_code == 0 and "Usage" in result.output, cmd
 
 
+def test_db_upgrade_says_what_it_did(cli_env: Path) -> None:
+    from db.engine import make_engine
+    from db.migrate import current_revision, head_revision, upgrade
+
+    engine = make_engine(f"sqlite:///{cli_env}")
+    head = head_revision(engine)
+    created = run("db", "upgrade")
+    assert created.exit_code == 0, created.output
+    migrations = len(list((Path(__file__).parent.parent / "db/migrations/versions").glob("0*.py")))
+    assert f"database created in sqlite:///{cli_env}: {migrations} migrations applied, " \
+           f"schema {head}" in created.output
+    assert current_revision(engine) == head  # and it was
+    again = run("db", "upgrade")
+    assert f"database already at the newest schema {head}: nothing to do" in again.output
+    engine.dispose()
+
+    older = cli_env.with_name("older.db")  # a database two migrations behind
+    engine = make_engine(f"sqlite:///{older}")
+    upgrade(engine, "0008")
+    engine.dispose()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PINGAN_DATABASE_URL", f"sqlite:///{older}")
+        moved = run("db", "upgrade")
+    assert f"database upgraded from schema 0008 to {head}: " in moved.output, moved.output
+    assert f"{int(head or 0) - 8} migrations applied" in moved.output
+
+
 def test_first_admin_then_list_disable_and_reset(cli_env: Path) -> None:
     assert run("db", "upgrade").exit_code == 0
     added = run("user", "add", "chief", "--name", "Chief", "--role", "admin",
@@ -44,7 +71,10 @@ def test_first_admin_then_list_disable_and_reset(cli_env: Path) -> None:
     weak = run("user", "add", "weak", "--name", "W", "--role", "officer",
                "--password", "password123")
     assert weak.exit_code != 0 and "password.common" in weak.output
-    assert "chief" in run("user", "list").output
+    listed = run("user", "list").output.splitlines()
+    assert listed[0].split() == ["USERNAME", "ROLE", "SCOPE", "STATE"]
+    assert listed[1].split() == ["chief", "admin", "district", "active"]
+    assert listed[-1] == "1 account"
     assert run("user", "passwd", "chief", "--password", "another long secret").exit_code == 0
     assert run("user", "disable", "chief").exit_code == 0
     assert "disabled" in run("user", "list").output
@@ -120,3 +150,30 @@ def test_demo_mode_generates_a_private_key_once(cli_env: Path, tmp_path: Path) -
     assert len(first) >= 32 and (key_file.stat().st_mode & 0o777) == 0o600
     run("check")
     assert key_file.read_text() == first
+
+
+def test_demo_load_simulates_days_and_a_loaded_demo_catches_up(cli_env: Path) -> None:
+    from datetime import timedelta
+
+    from db.engine import make_engine, session_scope
+    from services import clock
+    from services.demo import live
+
+    assert run("db", "upgrade").exit_code == 0
+    loaded = run("demo", "load", "--scale", "2000", "--simulate-days", "2")
+    assert loaded.exit_code == 0, loaded.output
+    assert "demo simulated 3 batch(es)" in loaded.output  # the two days, then today so far
+    engine = make_engine(f"sqlite:///{cli_env}")
+    with session_scope(engine) as s:
+        at = live.simulated_to(s)
+        assert at is not None and clock.now() - at < timedelta(minutes=5)
+        with session_scope(engine, write=True) as w:  # as if the server had been off an hour
+            live.start_state(w, at=int((at - timedelta(hours=1)).timestamp()), seed=1,
+                             per_day=5.0)
+    again = run("demo", "load", "--if-empty")
+    assert again.exit_code == 0 and "data present" in again.output
+    assert "demo simulated 1 batch(es)" in again.output
+    with session_scope(engine) as s:
+        at = live.simulated_to(s)
+        assert at is not None and clock.now() - at < timedelta(minutes=5)
+    engine.dispose()

@@ -30,6 +30,7 @@ from services.clock import now as utc_now
 from services.errors import ServiceError
 from services.leads import report_lead
 from services.stats import importer
+from services.stats.importfile import read_export
 from tests import factories as f
 from tests.leads_world import World, build
 
@@ -118,8 +119,14 @@ def _sign_in(s: Session, w: World, _: dict[str, Any], text: str) -> Any:
 
 
 def _incidents(s: Session, w: World, _: dict[str, Any], text: str) -> Any:
-    table = pd.DataFrame({"日期": [text, "2025-03-01", text[:10]], "类别": ["刑事", text, "治安"],
-                          "社区": [w.c1.name, w.c1.name, text], "数量": ["3", text, "1"]})
+    # An unknown category name waits for the user's decision (the whole file does), so the
+    # hostile text goes into the other columns and the source name; one row is always clean.
+    frame = pd.DataFrame({"日期": [text, "2025-03-01", text[:10], "2025-03-02"],
+                          "类别": ["刑事", "治安", "治安", "刑事"],
+                          "社区": [w.c1.name, w.c1.name, text, w.c1.name],
+                          "数量": ["3", text, "1", "2"]})
+    # Through the one reader, as the page and the CLI do (a hostile file is a typed error).
+    table = read_export(frame.to_csv(index=False).encode("utf-8"), "export.csv")
     mapping = {"day": "日期", "category": "类别", "community": "社区", "count": "数量"}
     return importer.import_incidents(s, actor=w.admin, table=table, mapping=mapping,
                                       take_valid=True, source=text[:200])

@@ -46,6 +46,7 @@ def test_headline_counts_match_the_rows_for_each_scope(session) -> None:  # type
     whole = home.headline(session, actor=boss, now=NOW)
     assert (whole.leads_open, whole.leads_today, whole.overdue) == (4, 1, 2)
     assert whole.median_dispatch_s == 8.0  # of 4, 8, 30, 2 -> nearest rank of the middle
+    assert whole.p90_dispatch_s == 30.0
     own = home.headline(session, actor=mine, now=NOW)
     assert (own.leads_open, own.leads_today, own.overdue) == (2, 1, 1)
     assert own.median_dispatch_s == 8.0

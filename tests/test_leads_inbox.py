@@ -123,15 +123,19 @@ def test_shared_task_claimed_once_reported_back_and_counted_in_the_grid(
     assert "task" in timeline and "task_done" in timeline
 
 
-def test_contact_is_masked_for_all_but_admins_and_the_community_officer(
+def test_contact_is_masked_for_all_but_admins_the_community_officer_and_the_reporter(
         session: Session, w: World) -> None:
-    view = _report(session, w.grid1, reporter_contact="13812345678")
+    view = _report(session, w.grid1, reporter_contact="网格员吕红 13812341234")
     seen = {name: leads.get_lead(session, actor=getattr(w, name), lead_id=view.id)
             .reporter_contact for name in ("admin", "officer1", "supervisor", "grid1",
                                            "backup_officer")}
-    assert seen == {"admin": "13812345678", "officer1": "13812345678",
-                    "supervisor": "138****5678", "grid1": "138****5678",
-                    "backup_officer": "138****5678"}
+    masked = "网格员吕红 138****1234"  # only the number is masked, not the words around it
+    assert seen == {"admin": "网格员吕红 13812341234", "officer1": "网格员吕红 13812341234",
+                    "supervisor": masked, "grid1": "网格员吕红 13812341234",
+                    "backup_officer": masked}
+    entry = session.scalar(select(AuditLog.after).where(AuditLog.action == "leads.report",
+                                                        AuditLog.entity_id == str(view.id)))
+    assert entry is not None and entry["reporter_contact"] == masked
 
 
 def test_export_respects_scope_and_masking_and_is_audited(session: Session, w: World) -> None:

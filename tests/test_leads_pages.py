@@ -82,10 +82,11 @@ def test_officer_accepts_and_resolves_supervisor_verifies(env: AppEnv) -> None:
     at.button(key="lead_do_close").click().run()
     assert not at.exception and _leads(env)[0][1] == "closed"
 
-    at = _open(users["grid1"], "leads")  # by default: all my reports, newest first
-    assert at.toggle(key="leads_f_mine").value is True
-    table = at.dataframe(key="leads_table").value
-    assert list(table.iloc[:, 4]) == ["已关闭"] and list(table.iloc[:, -1]) == ["已调解"]
+    at = _open(users["grid1"], "leads")  # my reports as cards: status, the reply, when
+    assert not at.exception
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert badges == [":green-badge[已关闭]"]
+    assert "已调解" in [t.value for t in at.text]
 
 
 def test_admin_saves_rules_others_are_refused(env: AppEnv) -> None:

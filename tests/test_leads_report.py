@@ -10,12 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Deadline, DispatchRule, Lead, LeadEvent, LeadPhoto
-from services import leads
+from services import clock, home, leads
 from services.errors import Invalid, NotFound, PermissionDenied
+from tests import factories as f
+from tests.images import JPEG, PNG
 from tests.leads_world import World, build
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 
 
 @pytest.fixture
@@ -38,7 +37,11 @@ def test_report_dispatches_to_the_community_officer_in_the_same_transaction(
     assert view.status == "dispatched" and view.dispatch_rule == "community_officer"
     assert view.assigned_officer_id == w.o1.id and view.assigned_user_id == w.officer1.user_id
     assert view.grid_id == w.g1.id and view.community_id == w.c1.id  # the reporter's own grid
-    assert view.dispatched_at == view.created_at
+    # received, then dispatched once every check and read is done: both kept to the moment
+    assert view.created_at <= view.dispatched_at
+    stored = session.get(Lead, view.id)
+    assert stored is not None and (stored.created_at, stored.dispatched_at) == (
+        view.created_at, view.dispatched_at)
     actions = session.scalars(select(LeadEvent.action).where(LeadEvent.lead_id == view.id)
                               .order_by(LeadEvent.id)).all()
     assert actions == ["report", "dispatch"]
@@ -46,12 +49,32 @@ def test_report_dispatches_to_the_community_officer_in_the_same_transaction(
     assert list(audited) == ["leads.report"]
 
 
+def test_dispatch_time_is_received_to_dispatched_to_the_millisecond(
+        session: Session, w: World) -> None:
+    """The home page's figure comes from the two stamps: when the server received the
+    submission (the page's) and when the dispatch was written, both kept to the microsecond."""
+    received = clock.now() - timedelta(milliseconds=1234, microseconds=567)
+    view = _report(session, w.grid1, received_at=received)
+    stored = session.get(Lead, view.id)
+    assert stored is not None and stored.created_at == received
+    assert stored.dispatched_at is not None and stored.dispatched_at > received
+    waited = (stored.dispatched_at - received).total_seconds()
+    assert 1.234 < waited < 60
+    figures = home.headline(session, actor=w.district_sup)
+    assert figures.median_dispatch_s == figures.p90_dispatch_s
+    assert figures.median_dispatch_s is not None and abs(figures.median_dispatch_s - waited) < 1e-3
+    events = session.execute(select(LeadEvent.action, LeadEvent.at)
+                             .where(LeadEvent.lead_id == view.id).order_by(LeadEvent.id)).all()
+    assert [tuple(e) for e in events] == [("report", received),
+                                          ("dispatch", stored.dispatched_at)]
+
+
 @pytest.mark.parametrize(("urgency", "accept", "resolve"),
                          [("emergency", 5, 120), ("urgent", 30, 1440), ("routine", 240, 4320)])
 def test_default_deadlines(session: Session, w: World, urgency: str, accept: int,
                            resolve: int) -> None:
     view = _report(session, w.grid1, urgency=urgency)
-    assert view.accept_due_at - view.created_at == timedelta(minutes=accept)
+    assert view.accept_due_at - view.dispatched_at == timedelta(minutes=accept)
     assert view.resolve_due_at - view.created_at == timedelta(minutes=resolve)
 
 
@@ -62,7 +85,7 @@ def test_deadline_table_overrides_per_category(session: Session, w: World) -> No
                               resolve_minutes=100)])
     fire = _report(session, w.grid1, category="fire")
     other = _report(session, w.grid1, category="traffic")
-    assert fire.accept_due_at - fire.created_at == timedelta(minutes=10)
+    assert fire.accept_due_at - fire.dispatched_at == timedelta(minutes=10)
     assert other.resolve_due_at - other.created_at == timedelta(minutes=600)
 
 
@@ -164,7 +187,7 @@ def test_photos_are_stored_by_content_and_shown_only_to_who_may_see_the_lead(
     assert [p.mime for p in detail.photos] == ["image/png", "image/jpeg"]
     data, mime = leads.read_photo(session, actor=w.officer1, photo_id=detail.photos[0].id,
                                   directory=tmp_path)
-    assert data == PNG and mime == "image/png"
+    assert data.startswith(b"\x89PNG") and mime == "image/png"  # re-encoded, no metadata
     assert all(p.name.endswith((".png", ".jpg")) and len(p.stem) == 32 for p in tmp_path.iterdir())
     with pytest.raises(NotFound):
         leads.read_photo(session, actor=w.officer2, photo_id=detail.photos[0].id,
@@ -176,11 +199,12 @@ def test_nearby_leads_of_the_same_category_and_adding_to_one(
     first = _report(session, w.grid1, lat=29.4800, lon=106.4800)
     _report(session, w.grid1, category="fire", lat=29.4801, lon=106.4801)
     _report(session, w.grid1, lat=29.4840, lon=106.4800)  # about 440 m away
-    near = leads.nearby_leads(session, actor=w.grid2, category="public_order",
+    neighbour = f.actor(session, f.user(session, "grid_worker", communities=[w.c1]))
+    near = leads.nearby_leads(session, actor=neighbour, category="public_order",
                               lat=29.4805, lon=106.4800)
     assert [n.id for n in near] == [first.id] and 50 < near[0].distance_m < 60
-    leads.add_to_lead(session, actor=w.grid2, lead_id=first.id, description="我也看到了")
-    mine = leads.inbox(session, actor=w.grid2, filters=leads.InboxFilters())
+    leads.add_to_lead(session, actor=neighbour, lead_id=first.id, description="我也看到了")
+    mine = leads.inbox(session, actor=neighbour, filters=leads.InboxFilters())
     assert [r.id for r in mine.rows] == [first.id]
     assert _count(session, Lead) == 3
 

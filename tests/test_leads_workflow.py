@@ -14,24 +14,27 @@ from services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from tests.leads_world import World, build
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-OPEN = {"new", "dispatched", "accepted", "in_progress", "returned", "escalated"}
+OPEN = {"new", "dispatched", "accepted", "in_progress", "returned", "escalated", "needs_info"}
 # Written out by hand from the issue, not derived from the code's table.
 ALLOWED_FROM = {
     "accept": {"dispatched", "returned", "escalated"},
     "start": {"accepted"},
-    "resolve": {"accepted", "in_progress"},
+    "resolve": {"accepted", "in_progress", "needs_info"},
     "verify": {"resolved"},
     "reopen": {"resolved"},
     "close": {"verified"},
     "escalate": OPEN,
-    "return": OPEN - {"new"},
+    "return": OPEN - {"new", "needs_info"},
     "reassign": OPEN,
     "duplicate": OPEN,
+    "ask_info": OPEN - {"new", "needs_info"},
+    "answer_info": {"needs_info"},
 }
 TARGET = {"accept": "accepted", "start": "in_progress", "resolve": "resolved",
           "verify": "verified", "reopen": "in_progress", "close": "closed",
           "escalate": "escalated", "return": "returned", "reassign": "dispatched",
-          "duplicate": "duplicate"}
+          "duplicate": "duplicate", "ask_info": "needs_info",
+          "answer_info": "dispatched"}  # answered without a question on record: dispatched
 
 
 @pytest.fixture
@@ -83,6 +86,8 @@ def _in_status(s: Session, w: World, status: str):  # type: ignore[no-untyped-de
 
 
 def _actor_for(w: World, action: str):  # type: ignore[no-untyped-def]
+    if action == "answer_info":
+        return w.grid1  # the reporter
     return w.supervisor if action in {"verify", "reopen", "close", "reassign"} else w.officer1
 
 

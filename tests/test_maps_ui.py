@@ -155,7 +155,7 @@ def test_an_empty_view_still_draws() -> None:
                                                             "alerts", "posts"})))
     spec = json.loads(deck.to_json())
     _offline(spec)
-    assert [layer["id"] for layer in spec["layers"]] == ["leads"]  # nothing else to draw
+    assert [layer["id"] for layer in spec["layers"]] == ["lead_taps", "leads"]  # nothing else
 
 
 def test_the_alert_legend_says_when_no_alert_is_in_force() -> None:
@@ -206,3 +206,27 @@ def test_grids_switched_off_are_lines_that_appear_as_the_map_is_zoomed_in() -> N
     assert "widthUnits" not in layers["borders"] and layers["grids"]["pickable"]  # pixels
     assert "G-05" in layers["grids"]["data"]["features"][0]["properties"]["tip"]
     assert ("网格", "网格边界（悬停看网格名称）") in [(g.title, g.items[0][1]) for g in legends]
+
+
+def test_marks_keep_their_screen_size_and_a_lead_answers_a_finger() -> None:
+    """Stations, offices, units and leads are sized in pixels, so zooming in never makes a
+    station cover the leads around it; a lead is drawn at 12 px but picked within 44 px."""
+    from dataclasses import replace
+
+    view = _view()
+    post = {"id": 1, "name": "跃进村派出所", "name_en": "Yuejincun Police Station",
+            "lat": 29.481, "lon": 106.481}
+    view = replace(view, base=replace(view.base, stations=[post], offices=[{**post, "id": 2}]))
+    deck, _ = build_map(view, MapOptions(layers=frozenset({"posts", "leads"})))
+    layers = {layer["id"]: layer for layer in json.loads(deck.to_json())["layers"]}
+    marks = ["stations", "offices", "lead_taps", "leads"]
+    assert all(layers[m]["@@type"] == "ScatterplotLayer" for m in marks)
+    assert all(layers[m]["radiusUnits"] == "pixels" for m in marks)
+    assert not any("radiusMaxPixels" in layers[m] or "radiusScale" in layers[m] for m in marks)
+    assert layers["stations"]["getRadius"] > layers["offices"]["getRadius"]
+    assert 2 * layers["lead_taps"]["getRadius"] >= 44 and layers["lead_taps"]["pickable"]
+    assert layers["lead_taps"]["getFillColor"][3] == 0  # the tap ring is not drawn
+    assert 2 * layers["leads"]["getRadius"] < 44
+    ids = list(layers)
+    assert ids.index("lead_taps") == ids.index("leads") - 1 and ids[-1] == "leads"
+    assert "Yuejincun" not in layers["stations"]["data"][0]["tip"]  # Chinese by default

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from db.engine import session_scope
-from services import auth
+from services import auth, users
 from services.actor import ROLE_PERMS, Perm, Role
 from services.backup import backup_sqlite
 from tests import browser_util
@@ -27,7 +27,7 @@ from ui.i18n import translate
 ROOT = Path(__file__).resolve().parent.parent
 demo_dir = browser_util.demo_dir  # the session's small demo district (built once)
 ROLE_OF = {"admin": Role.ADMIN, "district_sup": Role.SUPERVISOR, "officer1": Role.OFFICER,
-           "grid1": Role.GRID_WORKER}
+           "grid1": Role.GRID_WORKER, "display": Role.DISPLAY}
 # Guarded by a relationship to the record rather than by a role permission: a role without
 # the permission may only ever get nothing (or a refusal).
 RECORD_RULES = {
@@ -108,15 +108,22 @@ def demo_copy(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+WALL_PASSWORD = "Wall-screen-of-2026"
+
+
 def _tokens(path: Path) -> dict[Role, str]:
     from db.engine import make_engine
 
     engine = make_engine(f"sqlite:///{path / 'pingan.db'}")
     names = {Role.ADMIN: "admin", Role.SUPERVISOR: "commander", Role.OFFICER: "officer",
              Role.GRID_WORKER: "grid"}
-    with session_scope(engine, write=True) as s:
+    with session_scope(engine, write=True) as s:  # the demo has no wall screen: one is made
+        users.create_user(s, actor=users.SYSTEM, username="wall", display_name="指挥中心大屏",
+                          role=Role.DISPLAY, password=WALL_PASSWORD)
         tokens = {role: auth.sign_in(s, username=name, password=browser_util.DEMO_PASSWORD,
                                      settings_hours=12).token for role, name in names.items()}
+        tokens[Role.DISPLAY] = auth.sign_in(s, username="wall", password=WALL_PASSWORD,
+                                            settings_hours=12).token
     engine.dispose()
     return tokens
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from db.models import AuditLog, Community, Member, Officer, SocialUnit, Team
 from services import roster
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
+from tests import factories as f
 from tests.roster_world import build, id_number
 
 GOOD = {"name": "周九", "phone": "139 0000 0009", "id_number": id_number(9), "skills": [
@@ -52,12 +53,15 @@ def test_edit_keeps_masked_fields_and_records_before_and_after(session: Session)
                                          "skills": ["first_aid", "driving"], "availability": {}})
     session.refresh(li)
     assert version == 2 and li.phone == "13800000002" and li.id_number == id_number(2)
-    assert li.team_id == w.patrol.id and li.availability == {}
+    assert f.team_of(session, li) == w.patrol.id and li.availability == {}
     entry, = _audit(session, "roster.member_edit")
-    assert entry.before == {"team_id": w.response.id, "grid_id": w.grids_a[1].id,
+    assert entry.before == {"grid_id": w.grids_a[1].id,
                             "skills": ["first_aid"], "availability": {
                                 "days": [0, 1, 2, 3, 4], "from": "08:00", "to": "18:00"}}
-    assert entry.after["team_id"] == w.patrol.id and entry.actor_name == w.officer.username
+    assert entry.actor_name == w.officer.username
+    (joined,) = _audit(session, "roster.member_join")
+    (left,) = _audit(session, "roster.member_leave")
+    assert joined.after == {"team_id": w.patrol.id} and left.before == {"team_id": w.response.id}
     same = roster.save_member(session, actor=w.officer, member_id=li.id, shown_version=2,
                               values={"name": "李四", "phone": "13800000002",
                                       "team_id": w.patrol.id, "grid_id": w.grids_a[2].id,

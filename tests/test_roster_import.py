@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditLog, Member, SocialUnit
+from db.models import AuditLog, Member, Membership, SocialUnit
 from services import roster
 from services.errors import Invalid, PermissionDenied
 from tests import roster_files as rf
@@ -27,7 +27,9 @@ def _teams_grids(w: RosterWorld) -> tuple[list[str], list[str]]:
 def _members(session: Session) -> list[tuple]:
     session.expire_all()
     return [tuple(r) for r in session.execute(
-        select(Member.id, Member.name, Member.phone, Member.id_number, Member.team_id,
+        select(Member.id, Member.name, Member.phone, Member.id_number,
+               select(func.min(Membership.team_id)).where(Membership.member_id == Member.id)
+               .scalar_subquery(),
                Member.grid_id, Member.skills, Member.version).order_by(Member.id))]
 
 
@@ -153,9 +155,9 @@ def test_social_units_and_templates(session: Session) -> None:
 
 
 @pytest.mark.parametrize(("data", "name", "key"), [
-    (b"", "x.csv", "roster.imp.empty"),
-    (b"PK\x03\x04 not really", "x.xlsx", "roster.imp.unreadable"),
-    (b"a,b", "x.pdf", "roster.imp.file_type"),
+    (b"", "x.csv", "sheets.empty"),
+    (b"PK\x03\x04 not really", "x.xlsx", "sheets.unreadable"),
+    (b"a,b", "x.pdf", "sheets.bad_type"),
 ])
 def test_unreadable_files_say_what_to_do(data: bytes, name: str, key: str) -> None:
     with pytest.raises(Invalid) as caught:

@@ -218,3 +218,17 @@ def test_postgres_app_role_without_update_delete_privilege(pg_engine: Engine) ->
             conn.execute(text(f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA "{schema}" FROM {role}'))
             conn.execute(text(f'REVOKE ALL ON SCHEMA "{schema}" FROM {role}'))
             conn.execute(text(f"DROP ROLE {role}"))
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("网格员吕红 13812341234", "网格员吕红 138****1234"),
+    ("13812341234", "138****1234"),
+    ("电话023-68812345，找王姐", "电话023*****2345，找王姐"),
+    ("身份证 11010119900307123X 住3栋", "身份证 110101********123X 住3栋"),
+    ("3栋2单元 502室", "3栋2单元 502室"),
+    ("", ""),
+])
+def test_free_text_masking_touches_only_the_numbers(typed: str, shown: str) -> None:
+    from services.masking import mask_text
+
+    assert mask_text(typed) == shown

@@ -25,13 +25,25 @@ PHONE = "13912345678"
 ID_NUMBER = "110101199003071234"
 
 
+def _largest_file_mb() -> int:
+    """The largest file any upload field of Pingan reads: the server takes nothing larger."""
+    from services.leads.photos import MAX_BYTES as PHOTO
+    from services.roster.importfile import MAX_BYTES as ROSTER
+    from services.stats.importfile import MAX_BYTES as INCIDENTS
+
+    return max(PHOTO, ROSTER, INCIDENTS) // (1024 * 1024)
+
+
+LARGEST_FILE_MB = _largest_file_mb()
+
+
 def test_streamlit_config_is_hardened() -> None:
     cfg = tomllib.loads((ROOT / ".streamlit/config.toml").read_text())
     assert cfg["client"]["showErrorDetails"] == "none"
     assert cfg["browser"]["gatherUsageStats"] is False
     server = cfg["server"]
     assert server["address"] == "localhost" and server["enableXsrfProtection"] is True
-    assert server["maxUploadSize"] <= 20 and server["enableStaticServing"] is False
+    assert server["maxUploadSize"] == LARGEST_FILE_MB and server["enableStaticServing"] is False
     assert server["runOnSave"] is False and cfg["global"]["developmentMode"] is False
 
 
@@ -87,9 +99,24 @@ def test_no_page_or_helper_renders_raw_html() -> None:
             func = call.func
             literal = all(isinstance(a, ast.Constant) for a in call.args)
             if isinstance(func, ast.Attribute) and func.attr == "html" and not literal \
-                    and "from html import escape" not in source:
+                    and "from html import escape" not in source \
+                    and path != ROOT / "ui" / "stylesheet.py":
                 offenders.append(f"{path.name}:{call.lineno}")
+            if isinstance(func, ast.Attribute) and func.attr == "apply" \
+                    and isinstance(func.value, ast.Name) and func.value.id == "stylesheet":
+                # style sheets are named by a literal, one of the files in ui/css
+                assert len(call.args) == 1 and isinstance(call.args[0], ast.Constant), \
+                    f"{path.name}:{call.lineno}"
+                assert (ROOT / "ui" / "css" / f"{call.args[0].value}.css").is_file()
     assert offenders == []
+
+
+def test_a_style_sheet_is_only_one_of_our_files() -> None:
+    from ui import stylesheet
+    with pytest.raises(ValueError):
+        stylesheet.apply("../../etc/passwd")
+    with pytest.raises(ValueError):
+        stylesheet.apply("nonexistent")
 
 
 @pytest.mark.parametrize("key", ["k3y", "change-me", "a" * 40, "abab" * 10])

@@ -58,7 +58,8 @@ def test_add_user_shows_the_one_time_password_once_and_it_must_be_changed(app_en
     user.text_input(key="pw_new").input("my own long passphrase")
     user.text_input(key="pw_repeat").input("my own long passphrase")
     user.button(key="pw_submit").click().run()
-    assert not user.exception
+    assert not user.exception  # the new cookie is written; the user goes on with a click
+    user.button(key="must_change_continue").click().run()
     assert user.metric and "pw_new" not in [w.key for w in user.text_input]
 
 
@@ -110,7 +111,7 @@ def test_audit_page_searches_and_checks_the_chain(app_env) -> None:  # type: ign
     at = _admin(app_env, "admin_audit")
     assert not at.exception
     frame = at.dataframe[0].value
-    assert "auth.sign_in" in set(frame.iloc[:, 3])
+    assert "登录" in set(frame.iloc[:, 3])  # the action's label (auth.sign_in)
     at.text_input(key="audit_actor").input("nobody").run()
     assert at.dataframe[0].value.empty
     at.text_input(key="audit_actor").input("chief")

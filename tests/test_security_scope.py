@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from db.engine import session_scope
-from db.models import AuditLog
+from db.models import AuditLog, LeadEvent
 from services import cases, disputes, leads
 from services.errors import NotFound, PermissionDenied
 from services.roster.reveal import reveal
@@ -88,3 +88,38 @@ def test_the_same_ids_open_for_their_own_officer(engine: Engine) -> None:
     w, made = _records(engine)
     for name in ("lead", "case", "dispute", "member"):
         assert all(_try(engine, ATTEMPTS[name], w.officer1, i) for i in made[KIND[name]]), name
+
+
+def test_the_nearby_check_and_add_to_lead_stay_in_scope_and_audit_the_probe(
+        engine: Engine) -> None:
+    """Issue 14, finding 2: a grid worker of community 2 types the place of community 1's
+    leads: none is shown (not its number, status or words), none can be added to, and every
+    probe is audited; a grid worker of community 1 (the control) sees and adds."""
+    with session_scope(engine, write=True) as s:
+        w = build(s)
+        made = [leads.report_lead(s, actor=w.grid1, category="other", urgency="routine",
+                                  description=f"线索{i} 身份证110101199003071234 电话13912345678",
+                                  lat=29.4800, lon=106.4800 + i * 0.0001).id
+                for i in range(EACH)]
+        control = f.actor(s, f.user(s, "grid_worker", communities=[w.c1]))
+    with session_scope(engine) as s:
+        seen = leads.nearby_leads(s, actor=w.grid2, category="other", lat=29.4801, lon=106.4803)
+    assert seen == []
+    added = sum(_try(engine, lambda s, a, i: leads.add_to_lead(
+        s, actor=a, lead_id=i, description="我也看到了"), w.grid2, lead) for lead in made)
+    print(f"\nscope [{engine.dialect.name}]: nearby check showed 0 of {EACH} leads of another "
+          f"community, add-to-lead succeeded {added} of {EACH} times")
+    assert added == 0
+    with session_scope(engine) as s:
+        refusals = s.execute(select(AuditLog.entity_id).where(
+            AuditLog.action == "auth.permission_denied",
+            AuditLog.actor_user_id == w.grid2.user_id)).scalars().all()
+        notes = s.execute(select(LeadEvent.id).where(LeadEvent.action == "add_info")).all()
+    assert sorted(refusals) == sorted([f"scope:lead:{i}" for i in made] * 2) and notes == []
+    with session_scope(engine, write=True) as s:  # the control
+        near = leads.nearby_leads(s, actor=control, category="other", lat=29.4801,
+                                  lon=106.4803)
+        assert sorted(n.id for n in near) == sorted(made)
+        assert all("13912345678" not in n.excerpt and "199003071234" not in n.excerpt
+                   for n in near)
+        leads.add_to_lead(s, actor=control, lead_id=made[0], description="我也看到了")

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Lead
+from db.models import Lead, LeadEvent
 from services.sqlutil import percentile, seconds_between
 from services.stats import leads
 from services.stats.common import quantiles
@@ -113,6 +113,32 @@ def test_handling_figures_match(session: Session, w: sw.World, who: str) -> None
     assert got.escalated == sum(x.id in escalated or x.overdue_step > 0 for x in rows)
 
 
+def test_time_to_scene_is_from_dispatch_to_the_first_on_scene_step(
+        session: Session, w: sw.World) -> None:
+    """Median and 90th percentile of dispatch → first "on scene" (到场), over the leads that
+    have both; a second on-scene step (came back later) does not move the figure."""
+    rng = random.Random(5)
+    spans: dict[int, float] = {}
+    for x in w.extra["leads"]:
+        if x.accepted_at is None or rng.random() < 0.3:
+            continue
+        first = x.accepted_at + timedelta(minutes=rng.randint(1, 50), seconds=rng.randint(0, 59))
+        for when in (first, first + timedelta(hours=2)):
+            session.add(LeadEvent(lead_id=x.id, at=when, action="on_scene",
+                                  from_status="accepted", to_status="accepted"))
+        if x.community_id == w.a.id and _in(x.created_at, PERIOD):
+            spans[x.id] = (first - x.dispatched_at).total_seconds()
+    session.flush()
+    got = leads.lead_handling(session, actor=w.officer_a, period=PERIOD, now=NOW)
+    secs = list(spans.values())
+    assert got.to_scene.n == len(secs) >= 5
+    assert got.to_scene.median_s == pytest.approx(_rank(secs, 0.5), abs=0.01)
+    assert got.to_scene.p90_s == pytest.approx(_rank(secs, 0.9), abs=0.01)
+    none = leads.lead_handling(session, actor=w.admin, period=Period(date(2025, 8, 1),
+                                                                      date(2025, 8, 1)), now=NOW)
+    assert (none.to_scene.n, none.to_scene.median_s, none.to_scene.p90_s) == (0, None, None)
+
+
 def test_closed_in_grid_and_community(session: Session, w: sw.World) -> None:
     got = leads.lead_handling(session, actor=w.admin, period=PERIOD, now=NOW)
     closed = [x for x in w.extra["leads"]
@@ -135,7 +161,7 @@ def test_volumes_by_category_community_and_team(session: Session, w: sw.World) -
     by_team = volumes.by_team
     got = {(None if pd.isna(t) else int(t)): n
            for t, n in zip(by_team["team_id"], by_team["leads"], strict=True)}
-    team_a = w.extra["member_a"].team_id
+    team_a = f.team_of(session, w.extra["member_a"])
     assert got == {
         w.extra["team_b"].id: sum(x.reporter_member_id is not None for x in rows),
         team_a: sum(x.reporter_user_id is not None for x in rows),

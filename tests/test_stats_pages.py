@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
-from db.models import IncidentCount
+from db.models import IncidentCount, LeadEvent
 from services.clock import local_today
 from services.stats import incidents
 from services.stats.periods import since_july
@@ -16,6 +18,7 @@ from tests.apptest_util import ROOT, AppEnv, new_app, sign_in, texts
 app_env = apptest_util.app_env  # the fixture, under the name the tests ask for
 
 STATS = str(ROOT / "pages/statistics.py")
+MINUTES_14 = "14 分钟"
 IMPORT = str(ROOT / "pages/incident_import.py")
 TABS = {"矛盾纠纷": "纠纷化解率", "线索处置": "新增线索", "驻社区时间": "低于目标的民警",
         "自治队伍": "在岗队员"}  # each view and something only it shows
@@ -83,7 +86,7 @@ def test_import_lists_problems_and_writes_only_when_told(app_env: AppEnv) -> Non
     at.switch_page(IMPORT).run()
     at.file_uploader(key="import_file").set_value(("export.csv", BAD_FILE, "text/csv")).run()
     assert not at.exception, at.exception
-    assert at.selectbox(key="import_map_day").value == "日期"
+    assert at.selectbox(key="import_map_daily_day").value == "日期"
     problems = at.dataframe[1].value  # after the preview of the file
     assert list(problems["行号"]) == [3, 4]
     assert at.button(key="import_run").disabled
@@ -151,3 +154,24 @@ def test_a_statistics_run_checks_the_sign_in_session_only_in_the_guards(
         assert not at.exception, (label, at.exception)
         assert at.dataframe, label  # the view shows tables, each with its downloads
         assert len(calls) == 1, (label, len(at.dataframe), len(calls))
+
+
+def test_the_lead_view_shows_the_time_to_scene_beside_dispatch_and_accept(
+        app_env: AppEnv) -> None:
+    w = _world(app_env)
+    with app_env.session() as s:
+        created = sw.at(local_today(), 9)
+        lead = sw.lead(s, w.a, created, dispatched_at=created + timedelta(seconds=20),
+                       accepted_at=created + timedelta(minutes=2), status="accepted")
+        s.add(LeadEvent(lead_id=lead.id, at=created + timedelta(minutes=14, seconds=20),
+                        action="on_scene", from_status="accepted", to_status="accepted"))
+    at = sign_in(new_app(), w.supervisor.username, f.PASSWORD)
+    at.switch_page(STATS).run()
+    at.session_state["stats_tab"] = "线索处置"
+    at.run()
+    assert not at.exception, at.exception
+    times = next(d.value for d in at.dataframe if "派单用时" in d.value.to_csv())
+    measures = list(times.iloc[:, 0])
+    assert measures.index("到场用时（派单后）") == measures.index("接单用时（派单后）") + 1
+    row = times[times.iloc[:, 0] == "到场用时（派单后）"].iloc[0]
+    assert list(row.iloc[1:]) == [1, MINUTES_14, MINUTES_14]  # 14 min 20 s − 20 s

@@ -56,34 +56,54 @@ def _hours(w: sw.World, officer_id: int, first: date, end: date, cids: set[int])
     return total
 
 
+# Whole weeks, Monday to Sunday (docs/FIGURES.md): 1 January 2025 is a Wednesday, 1 July a
+# Tuesday, TODAY (29 November) a Saturday whose week is not over.
+BEFORE = (date(2025, 1, 6), date(2025, 6, 30))
+AFTER = (date(2025, 7, 7), date(2025, 11, 24))
+
+
 @pytest.mark.parametrize("who", ["admin", "supervisor"])
 def test_hours_a_week_before_and_after(session: Session, w: sw.World, who: str) -> None:
     cids = {w.a.id, w.b.id} | ({w.c.id} if who == "admin" else set())
     got = presence.hours_change(session, actor=getattr(w, who), today=sw.TODAY, split=SPLIT)
-    assert (got.before.first, got.before.end) == (date(2025, 1, 1), SPLIT)
-    assert (got.after.first, got.after.end) == (SPLIT, sw.TODAY)
+    assert (got.before.first, got.before.end) == BEFORE
+    assert (got.after.first, got.after.end) == AFTER
     officers = [w.extra["officer_a"], w.extra["ob"]] + ([w.extra["oc"]] if who == "admin" else [])
-    for first, end, hours, count, per_week in (
-            (date(2025, 1, 1), SPLIT, got.hours_before, got.officers_before, got.per_week_before),
-            (SPLIT, sw.TODAY, got.hours_after, got.officers_after, got.per_week_after)):
-        expected = sum(_hours(w, o.id, first, end, cids) for o in officers) + _hours(
-            w, w.extra["gone"].id, first, end, cids)
+    gone = w.extra["gone"]
+    for (first, end), hours, count, per_week in (
+            (BEFORE, got.hours_before, got.officers_before, got.per_week_before),
+            (AFTER, got.hours_after, got.officers_after, got.per_week_after)):
+        expected = sum(_hours(w, o.id, first, end, cids) for o in officers + [gone])
         assert hours == pytest.approx(expected, abs=1e-3)
-        assert count == len(officers)  # the inactive officer's hours count, not the officer
-        weeks = (end - first).days / 7
-        assert per_week == round(expected / weeks / len(officers), 1)
+        # Officers of the range: the active ones looking after a community in scope, and
+        # whoever logged time in it (the officer who has since left too: their hours count).
+        assert _hours(w, gone.id, first, end, cids) > 0
+        assert count == len(officers) + 1
+        weeks = (end - first).days // 7
+        assert per_week == round(expected / weeks / count, 1)
 
 
 def test_per_officer_and_who_is_below_target(session: Session, w: sw.World) -> None:
     table = presence.per_officer(session, actor=w.admin, today=sw.TODAY, split=SPLIT)
     cids = {w.a.id, w.b.id, w.c.id}
-    weeks_after = (sw.TODAY - SPLIT).days / 7
+    weeks_after = (AFTER[1] - AFTER[0]).days // 7
     assert set(table["officer_id"]) == {w.extra[k].id for k in ("officer_a", "ob", "oc")}
     for row in table.itertuples():
-        after = _hours(w, row.officer_id, SPLIT, sw.TODAY, cids)
-        assert row.per_week_after == round(after / weeks_after, 1)
-        assert row.below_target == (round(after / weeks_after, 1) < 40)
+        after = _hours(w, row.officer_id, *AFTER, cids)
+        # one decimal, rounded from sums that differ in the last bits (58.75 → 58.7 or 58.8)
+        assert row.per_week_after == pytest.approx(after / weeks_after, abs=0.05 + 1e-6)
+        assert row.below_target == (row.per_week_after < 40)
     assert table.set_index("officer_id").loc[w.extra["ob"].id, "below_target"]
+
+
+def test_no_whole_week_after_the_split_gives_no_figure(session: Session, w: sw.World) -> None:
+    """Four days after a Tuesday split no week is over: nothing to average, nobody below."""
+    got = presence.hours_change(session, actor=w.admin, today=date(2025, 11, 22),
+                                split=date(2025, 11, 18))
+    assert got.after.weeks == 0 and got.per_week_after is None
+    table = presence.per_officer(session, actor=w.admin, today=date(2025, 11, 22),
+                                 split=date(2025, 11, 18))
+    assert not table["below_target"].any()
 
 
 def test_a_split_in_the_future_is_refused(session: Session, w: sw.World) -> None:
@@ -94,7 +114,7 @@ def test_a_split_in_the_future_is_refused(session: Session, w: sw.World) -> None
 def test_teams_members_leads_and_tasks(session: Session, w: sw.World) -> None:
     period = Period(date(2025, 10, 1), sw.TODAY)
     member_a = w.extra["member_a"]
-    team_a_id = member_a.team_id
+    team_a_id = f.team_of(session, member_a)
     team_a = session.get(Team, team_a_id)
     other = f.member(session, team_a)
     f.member(session, team_a, active=False)

@@ -14,7 +14,9 @@ from services.errors import Invalid, ServiceError
 from ui import nav
 from ui.alerts_form import write_form
 from ui.bridge import db_session
-from ui.i18n import label, t
+from ui.i18n import choose, label, t
+from ui.photos import UPLOAD_MB
+from ui.versions import seen_version
 from ui.widgets import field_error, pop_errors, remember_errors, show_error
 
 
@@ -43,7 +45,7 @@ def respond(actor: Actor, d: alerts.AlertDetail) -> None:
     if mine.recipient or mine.relayed:
         if (mine.recipient and mine.acknowledged_at is None) or (
                 not mine.recipient and mine.relayed_reached < mine.relayed):
-            with st.form(f"alert_ack_{a.id}"):
+            with st.form(f"alert_ack_{a.id}", enter_to_submit=False):
                 if mine.relayed:
                     st.caption(t("alerts.relay_hint", n=mine.relayed))
                 responding = st.checkbox(t("alerts.responding"), key="alert_ack_responding",
@@ -64,14 +66,17 @@ def respond(actor: Actor, d: alerts.AlertDetail) -> None:
 def _sighting_form(actor: Actor, alert_id: int) -> None:
     errors = pop_errors("alert_sighting")
     with st.expander(t("alerts.report_sighting"), icon=":material/visibility:", expanded=True
-                     ), st.form(f"alert_sighting_{alert_id}", clear_on_submit=True):
+                     ), st.form(f"alert_sighting_{alert_id}", clear_on_submit=True,
+                                enter_to_submit=False):
         text = st.text_area(t("alerts.sighting_text"), key="alert_sighting_text",
                             max_chars=2000, placeholder=t("alerts.sighting_placeholder"))
         field_error(errors, "description")
         address = st.text_input(t("alerts.sighting_address"), key="alert_sighting_address",
                                 max_chars=200)
-        photos = st.file_uploader(t("alerts.f_photos"), type=["jpg", "jpeg", "png"],
-                                  accept_multiple_files=True, key="alert_sighting_photos")
+        photos = st.file_uploader(t("alerts.f_photos", limit=UPLOAD_MB),
+                                  type=["jpg", "jpeg", "png"],
+                                  accept_multiple_files=True, key="alert_sighting_photos",
+                                  max_upload_size=UPLOAD_MB)
         field_error(errors, "photos")
         field_error(errors, "location")
         if st.form_submit_button(t("alerts.send_sighting"), type="primary",
@@ -86,10 +91,11 @@ def _sighting_form(actor: Actor, alert_id: int) -> None:
 def _mobilised_form(actor: Actor, d: alerts.AlertDetail) -> None:
     names = {m: n for m, n, _ in d.relayed_members}
     with st.expander(t("alerts.record_mobilised"), icon=":material/groups:"), st.form(
-            f"alert_mobilised_{d.alert.id}"):
+            f"alert_mobilised_{d.alert.id}", enter_to_submit=False):
         picked = st.multiselect(t("alerts.members_mobilised"), list(names),
                                 default=[m for m, _, on in d.relayed_members if on],
-                                format_func=lambda m: names[m], key="alert_mobilised_members")
+                                format_func=lambda m: names[m], key="alert_mobilised_members",
+                                placeholder=choose(names))
         helpers = st.number_input(t("alerts.helpers"), min_value=0, max_value=10_000, step=1,
                                   key="alert_mobilised_helpers")
         if st.form_submit_button(t("common.save"), key="alert_mobilised_submit"):
@@ -120,7 +126,9 @@ def supervise(actor: Actor, d: alerts.AlertDetail) -> None:
 
 def _close_form(actor: Actor, a: alerts.AlertView) -> None:
     errors = pop_errors("alert_close")
-    with st.expander(t("alerts.close"), icon=":material/flag:"), st.form(f"alert_close_{a.id}"):
+    seen = seen_version("alert", a.id, a.version)
+    with st.expander(t("alerts.close"), icon=":material/flag:"), st.form(
+            f"alert_close_{a.id}", enter_to_submit=False):
         outcome = st.selectbox(t("alerts.outcome"), alerts.OUTCOMES, key="alert_close_outcome",
                                format_func=lambda o: label("alerts.outcome", o))
         field_error(errors, "outcome")
@@ -130,6 +138,6 @@ def _close_form(actor: Actor, a: alerts.AlertView) -> None:
         field_error(errors, "note")
         if st.form_submit_button(t("alerts.close"), type="primary", key="alert_close_submit"):
             _run("alert_close", lambda s: alerts.close_alert(
-                s, actor=actor, alert_id=a.id, shown_version=a.version, outcome=outcome,
+                s, actor=actor, alert_id=a.id, shown_version=seen, outcome=outcome,
                 note=note or "", suspects_caught=int(caught)),
                 lambda v: t("alerts.closed_flash", outcome=label("alerts.outcome", v.outcome)))

@@ -12,7 +12,8 @@ from services.actor import Actor
 from services.errors import Invalid, ServiceError
 from ui import nav
 from ui.bridge import db_session
-from ui.i18n import label, t
+from ui.i18n import choose, label, t
+from ui.photos import UPLOAD_MB
 from ui.widgets import FormErrors, field_error, pop_errors, remember_errors, show_error
 
 FORM = "alert_form"
@@ -34,8 +35,10 @@ def _texts(form: str, d: alerts.AlertView | None, errors: FormErrors) -> dict[st
         v[name] = widget(t(f"alerts.f_{name}"), value=getattr(d, name) if d else "",
                          key=f"{form}_{name}", max_chars=max_chars)
         field_error(errors, name)
-    v["photos"] = st.file_uploader(t("alerts.f_photos"), type=["jpg", "jpeg", "png"],
-                                   accept_multiple_files=True, key=f"{form}_photos")
+    v["photos"] = st.file_uploader(t("alerts.f_photos", limit=UPLOAD_MB),
+                                   type=["jpg", "jpeg", "png"],
+                                   accept_multiple_files=True, key=f"{form}_photos",
+                                   max_upload_size=UPLOAD_MB)
     field_error(errors, "photos")
     return v
 
@@ -46,15 +49,16 @@ def _fields(form: str, d: alerts.AlertView | None, communities: dict[int, str],
     aim = d.target if d else alerts.Target()
     v["communities"] = st.multiselect(
         t("alerts.f_communities"), list(communities), format_func=lambda c: communities[c],
-        default=[c for c in aim.community_ids if c in communities], key=f"{form}_communities")
+        default=[c for c in aim.community_ids if c in communities], key=f"{form}_communities",
+        placeholder=choose(communities))
     v["grids"] = st.multiselect(t("alerts.f_grids"), list(grids), format_func=lambda g: grids[g],
                                 default=[g for g in aim.grid_ids if g in grids],
-                                key=f"{form}_grids")
+                                key=f"{form}_grids", placeholder=choose(grids))
     field_error(errors, "area")
     left, right = st.columns(2)
     v["roles"] = left.multiselect(t("alerts.f_roles"), alerts.ROLES, default=list(aim.roles),
                                   format_func=lambda r: label("alerts.role", r),
-                                  key=f"{form}_roles")
+                                  key=f"{form}_roles", placeholder=choose(alerts.ROLES))
     field_error(errors, "roles")
     v["kinds"] = right.multiselect(t("alerts.f_team_kinds"), alerts.TEAM_KINDS,
                                    default=list(aim.team_kinds),
@@ -67,8 +71,10 @@ def _fields(form: str, d: alerts.AlertView | None, communities: dict[int, str],
                                     key=f"{form}_available")
     first = clock.local_today(d.valid_from) if d else clock.local_today()
     last = clock.local_today(d.valid_to - timedelta(seconds=1)) if d else first + timedelta(3)
-    v["from"] = left.date_input(t("alerts.f_valid_from"), value=first, key=f"{form}_from")
-    v["to"] = right.date_input(t("alerts.f_valid_to"), value=last, key=f"{form}_to")
+    v["from"] = left.date_input(t("alerts.f_valid_from"), value=first,
+                                format="YYYY-MM-DD", key=f"{form}_from")
+    v["to"] = right.date_input(t("alerts.f_valid_to"), value=last,
+                               format="YYYY-MM-DD", key=f"{form}_to")
     field_error(errors, "valid_to")
     return v
 
@@ -100,7 +106,7 @@ def write_form(actor: Actor, draft_view: alerts.AlertView | None = None) -> None
     grid_names = {g: f"{names.get(c, '')} · {n}" for g, n, c in grids}
     form = FORM if draft_view is None else f"alert_edit_{draft_view.id}"
     errors = pop_errors(form)
-    with st.form(form):
+    with st.form(form, enter_to_submit=False):
         v = _fields(form, draft_view, names, grid_names, errors)
         cols = st.columns(3)
         preview = cols[0].form_submit_button(t("alerts.preview"), key=f"{form}_preview")

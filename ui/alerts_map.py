@@ -27,8 +27,8 @@ def sightings_deck(boundaries: Sequence[dict[str, Any]], sightings: Sequence[Sig
                         stroked=True, get_fill_color=AREA_FILL, get_line_color=AREA_LINE,
                         line_width_min_pixels=1, pickable=False),
               pdk.Layer("ScatterplotLayer", id="alert_sightings", data=points,
-                        get_position="[lon, lat]", get_radius=25, radius_min_pixels=6,
-                        radius_max_pixels=14, get_fill_color=POINT_COLOR, stroked=True,
+                        get_position="[lon, lat]", radius_units="'pixels'", get_radius=8,
+                        get_fill_color=POINT_COLOR, stroked=True,
                         get_line_color=[255, 255, 255, 255], line_width_min_pixels=2,
                         pickable=True)]
     dots = [{"type": "Point", "coordinates": [p["lon"], p["lat"]]} for p in points]

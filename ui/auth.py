@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
 import streamlit as st
+from extra_streamlit_components.CookieManager import _component_func as _cookie_component
 from streamlit_authenticator.models import CookieModel
 
 from services import auth, system
 from services.actor import Actor
 from services.errors import AuthFailed, Invalid, Locked
+from ui import stylesheet
 from ui.bridge import db_session, settings
 from ui.i18n import t
+from ui.markdown import md
 
 COOKIE_NAME = "pingan_session"
+PENDING = "auth_cookie_pending"  # the cookie write the browser has not confirmed yet
 TOUCH_EVERY_S = 30.0
 _STATE = ("auth_token", "actor", "auth_touched", "must_change")
 
@@ -39,12 +45,36 @@ class SessionCookie(CookieModel):
         return jwt.encode(payload, self.cookie_key, algorithm="HS256")
 
     def set_cookie(self) -> None:
-        """SameSite=Strict always; Secure when the site is served over HTTPS (a setting)."""
+        """SameSite=Strict always; Secure when the site is served over HTTPS (a setting).
+
+        The cookie is written by a component in the browser, which must load before the next
+        rerun removes it; a light page reruns quickly (the component that reads the cookies
+        triggers one), so the write waits in the session and is drawn again on every run
+        until the browser says it is done (write_pending_cookie)."""
         expires = datetime.now() + timedelta(days=float(self.cookie_expiry_days or 0))
         self.exp_date = expires.timestamp()
-        self.cookie_manager.set(self.cookie_name, self._token_encode(), expires_at=expires,
-                                same_site="strict",
-                                secure=True if settings().cookie_secure else None)
+        options: dict[str, Any] = {"path": "/", "expires": expires.isoformat(),
+                                   "sameSite": "strict"}
+        if settings().cookie_secure:
+            options["secure"] = True
+        st.session_state[PENDING] = {"method": "set", "cookie": self.cookie_name,
+                                     "value": self._token_encode(), "options": options}
+        write_pending_cookie()
+
+
+def write_pending_cookie() -> None:
+    """Draw the pending cookie write (or deletion); forget it once the browser reports it
+    done. The router calls this first on every run, and set_cookie right after queuing a
+    new write (whose key differs: each write has its own expiry)."""
+    pending = st.session_state.get(PENDING)
+    if not pending:
+        return
+    key = "pingan_cookie_" + hashlib.sha256(
+        json.dumps(pending, sort_keys=True).encode()).hexdigest()[:16]
+    stylesheet.apply("cookie")  # the component's frame has no height: no gap either
+    done = _cookie_component(**pending, key=key, default=False)
+    if done is True and st.session_state.get(PENDING) == pending:
+        st.session_state.pop(PENDING, None)
 
 
 def _token_from_cookie() -> str | None:
@@ -111,7 +141,7 @@ def _demo_logins() -> None:
     rows = [("admin", "admin"), ("commander", "supervisor"), ("officer", "officer"),
             ("grid", "grid_worker")]
     st.caption(t("auth.demo_logins") + "  " + " · ".join(
-        t("auth.demo_login_row", username=u, role=t(f"role.{r}")) for u, r in rows))
+        t("auth.demo_login_row", username=md(u), role=t(f"role.{r}")) for u, r in rows))
 
 
 def sign_in_form() -> Actor | None:
@@ -125,10 +155,12 @@ def sign_in_form() -> Actor | None:
     if banner:
         st.text(banner)  # the admin's text, shown as plain text: no markdown, no HTML
     _demo_logins()
-    notice = st.session_state.pop("auth_notice", None)
+    # The notice stays until the next attempt: a rerun (a cookie written, a heartbeat) must
+    # not take it away before it is read.
+    notice = st.session_state.get("auth_notice")
     if notice:
         st.warning(t(notice))
-    with st.form("login", clear_on_submit=False):
+    with st.form("login", clear_on_submit=False, enter_to_submit=False):
         st.subheader(t("auth.title"))
         username = st.text_input(t("auth.username"), key="login_username", max_chars=64)
         password = st.text_input(t("auth.password"), type="password", key="login_password",
@@ -136,6 +168,7 @@ def sign_in_form() -> Actor | None:
         submitted = st.form_submit_button(t("auth.submit"), key="login_submit", type="primary")
     if not submitted:
         return None
+    st.session_state.pop("auth_notice", None)
     error: AuthFailed | Locked | None = None
     with db_session(write=True) as s:  # failed attempts must be committed too
         try:
@@ -157,7 +190,7 @@ def password_form(actor: Actor) -> bool:
     from ui.widgets import field_error, pop_errors, remember_errors
 
     error = pop_errors("password")
-    with st.form("password_form"):
+    with st.form("password_form", enter_to_submit=False):
         current = st.text_input(t("account.current"), type="password", key="pw_current")
         field_error(error, "current")
         new = st.text_input(t("account.new"), type="password", key="pw_new",
@@ -172,11 +205,16 @@ def password_form(actor: Actor) -> bool:
         if new != repeat:
             raise Invalid({"repeat": "account.mismatch"})
         with db_session(write=True) as s:
-            auth.change_own_password(s, actor=actor, current=current or "", new=new or "")
+            rotated = auth.change_own_password(s, actor=actor, current=current or "",
+                                               new=new or "")
     except Invalid as exc:
         remember_errors("password", exc)
         st.rerun()
-    st.session_state["must_change"] = False
+    # A new token: the old one (and any copy of this browser's cookie) is dead. The cookie
+    # is written in this run, so the caller must not rerun before it reaches the browser.
+    st.session_state.update(auth_token=rotated.token, actor=rotated.actor, must_change=False,
+                            auth_touched=time.monotonic())
+    SessionCookie(rotated.token, rotated.actor.username).set_cookie()
     return True
 
 
@@ -185,9 +223,6 @@ def sign_out(actor: Actor) -> None:
         auth.sign_out(s, actor=actor)
     _forget()
     st.session_state["auth_notice"] = "auth.signed_out"
-    # The server-side session is over, so the cookie is useless; delete it anyway.
-    cookie = SessionCookie("", actor.username)
-    try:
-        cookie.cookie_manager.delete(COOKIE_NAME, key="pingan_cookie_delete")
-    except KeyError:  # the component had not reported the browser's cookies yet
-        pass
+    # The server-side session is over, so the cookie is useless; delete it anyway, on the
+    # next run (the caller reruns at once, before a component drawn now could load).
+    st.session_state[PENDING] = {"method": "delete", "cookie": COOKIE_NAME}

@@ -14,6 +14,7 @@ from db.engine import check_connection, make_engine, session_scope
 from db.migrate import upgrade
 from db.settings import ConfigError, Settings, load_settings
 from ui.i18n import t
+from ui.markdown import md
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,7 +46,7 @@ def boot() -> None:
         engine()
     except ConfigError as exc:
         _settings.clear()
-        st.error(t("app.config_error", setting=exc.setting, problem=exc.problem))
+        st.error(t("app.config_error", setting=md(exc.setting), problem=md(exc.problem)))
         st.stop()
     except SQLAlchemyError:
         st.error(t("app.db_error"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 import streamlit as st
 
@@ -10,7 +11,9 @@ from services import case_measures, cases, clock
 from services.actor import Actor, Perm
 from ui.bridge import db_session
 from ui.i18n import label, t
+from ui.places import place
 from ui.record_forms import people_editor, run
+from ui.versions import seen_version
 from ui.widgets import field_error, pop_errors
 
 
@@ -21,7 +24,8 @@ def new_case_form(actor: Actor) -> None:
         st.caption(t("cases.no_community"))
         return
     errors = pop_errors("case_new")
-    community = st.selectbox(t("cases.community"), list(places), format_func=lambda c: places[c],
+    community = st.selectbox(t("cases.community"), list(places),
+                             format_func=lambda c: place(places[c]),
                              key="case_new_community")
     household = st.text_input(t("cases.household"), key="case_new_household", max_chars=100)
     field_error(errors, "household")
@@ -43,9 +47,9 @@ def progress_form(actor: Actor, file: cases.CaseFile) -> None:
     mine = [m for m in file.measures if editor or m.responsible_user_id == actor.user_id]
     if not mine:
         return
-    with st.form(f"case_progress_{file.id}"):
+    with st.form(f"case_progress_{file.id}", enter_to_submit=False):
         names = {m.id: f"{label('cases.kind', m.kind)} · {m.responsible}" for m in mine}
-        versions = {m.id: m.version for m in mine}
+        versions = {m.id: seen_version("measure", m.id, m.version) for m in mine}
         pick = st.selectbox(t("cases.measure"), list(names), format_func=lambda m: names[m],
                             key="case_progress_measure")
         status = st.selectbox(t("cases.status"), case_measures.STATUSES,
@@ -63,7 +67,7 @@ def add_measure_form(actor: Actor, file: cases.CaseFile) -> None:
     with db_session() as s:
         accounts = dict(case_measures.responsible_choices(s, actor=actor, case_id=file.id))
     with st.expander(t("cases.add_measure"), icon=":material/add_task:"), st.form(
-            f"case_measure_{file.id}", clear_on_submit=True):
+            f"case_measure_{file.id}", clear_on_submit=True, enter_to_submit=False):
         dept = st.selectbox(t("cases.department"), case_measures.DEPARTMENTS,
                             format_func=lambda v: label("cases.department", v),
                             key="case_measure_department")
@@ -74,7 +78,8 @@ def add_measure_form(actor: Actor, file: cases.CaseFile) -> None:
         account = st.selectbox(t("cases.responsible_account"), [None, *accounts],
                                format_func=lambda u: t("cases.no_account") if u is None
                                else accounts[u], key="case_measure_account")
-        due = st.date_input(t("cases.due_date"), value=None, key="case_measure_due")
+        due = st.date_input(t("cases.due_date"), value=None,
+                            format="YYYY-MM-DD", key="case_measure_due")
         if st.form_submit_button(t("cases.add_measure"), key="case_measure_submit"):
             run("case_measure", lambda s: case_measures.add_measure(
                 s, actor=actor, case_id=file.id, department=dept, kind=kind,
@@ -85,8 +90,9 @@ def add_measure_form(actor: Actor, file: cases.CaseFile) -> None:
 def visit_and_close_forms(actor: Actor, file: cases.CaseFile) -> None:
     errors = pop_errors("case_visit")
     with st.expander(t("cases.add_visit"), icon=":material/home_work:"), st.form(
-            f"case_visit_{file.id}", clear_on_submit=True):
-        day = st.date_input(t("cases.visit_day"), value=clock.local_today(), key="case_visit_day")
+            f"case_visit_{file.id}", clear_on_submit=True, enter_to_submit=False):
+        day = st.date_input(t("cases.visit_day"), value=clock.local_today(),
+                            format="YYYY-MM-DD", key="case_visit_day")
         visitor = st.text_input(t("cases.visitor"), key="case_visit_visitor", max_chars=64)
         field_error(errors, "visitor")
         findings = st.text_area(t("cases.findings"), key="case_visit_findings", max_chars=4000)
@@ -98,11 +104,58 @@ def visit_and_close_forms(actor: Actor, file: cases.CaseFile) -> None:
                 s, actor=actor, case_id=file.id, visitor=visitor or "", findings=findings or "",
                 at=at), t("cases.saved"))
     errors = pop_errors("case_close")
+    seen = seen_version("case", file.id, file.version)
     with st.expander(t("cases.close"), icon=":material/task_alt:"), st.form(
-            f"case_close_{file.id}"):
+            f"case_close_{file.id}", enter_to_submit=False):
         outcome = st.text_area(t("cases.outcome"), key="case_close_outcome", max_chars=4000)
         field_error(errors, "outcome")
         if st.form_submit_button(t("cases.close"), key="case_close_submit"):
             run("case_close", lambda s: cases.close_case(
-                s, actor=actor, case_id=file.id, shown_version=file.version,
+                s, actor=actor, case_id=file.id, shown_version=seen,
                 outcome=outcome or ""), t("cases.closed_flash"))
+
+
+def _edit_keys(case_id: int) -> dict[str, str]:
+    return {f: f"case_edit_{case_id}_{f}" for f in ("household", "address", "needs", "version")}
+
+
+def _forget_edit(case_id: int) -> None:
+    for key in _edit_keys(case_id).values():
+        st.session_state.pop(key, None)
+
+
+def edit_case_form(actor: Actor, file: cases.CaseFile) -> None:
+    """The file's details, editable by its editors. The form carries the version shown when
+    editing began: if someone saved in between, the save is refused naming who and when, and
+    what was typed stays in the fields until the user loads the latest version."""
+    keys = _edit_keys(file.id)
+    if keys["version"] not in st.session_state:
+        st.session_state.update({keys["household"]: file.household,
+                                 keys["address"]: file.address, keys["needs"]: file.needs,
+                                 keys["version"]: file.version})
+    shown = int(st.session_state[keys["version"]])
+    errors = pop_errors("case_edit")
+    with st.expander(t("cases_edit.title"), icon=":material/edit:",
+                     expanded=bool(errors["fields"]) or shown != file.version):
+        with st.form(f"case_edit_{file.id}", enter_to_submit=False):
+            household = st.text_input(t("cases.household"), key=keys["household"],
+                                      max_chars=100)
+            field_error(errors, "household")
+            address = st.text_input(t("cases.address"), key=keys["address"], max_chars=200)
+            field_error(errors, "address")
+            needs = st.text_area(t("cases.needs"), key=keys["needs"], max_chars=4000)
+            field_error(errors, "needs")
+            st.caption(t("cases_edit.members_hint"))
+            saved = st.form_submit_button(t("common.save"), key="case_edit_submit")
+        if saved:
+            def save(s: Any) -> None:
+                cases.update_case(s, actor=actor, case_id=file.id, shown_version=shown,
+                                  household=household or "", address=address or "",
+                                  needs=needs or "")
+                _forget_edit(file.id)  # saved: the form takes the new version on the rerun
+
+            run("case_edit", save, t("cases_edit.saved"))
+        if shown != file.version and st.button(t("cases_edit.load_latest"),
+                                               key="case_edit_reload"):
+            _forget_edit(file.id)  # drop what was typed: the latest version fills the form
+            st.rerun()

@@ -29,16 +29,27 @@ def grouped_bars(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str)
     )
 
 
-def trend_lines(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str) -> alt.Chart:
-    """Columns month (1–12), series (e.g. the year), value: one line per series."""
-    return alt.Chart(frame, title=_title(title), height=HEIGHT).mark_line(point=True).encode(
-        x=alt.X("month:O", title=x_title, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=y_title),
-        color=alt.Color("series:N", title=None, sort=None,
-                        legend=alt.Legend(orient="top", labelLimit=400)),
-        tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("month:O", title=x_title),
-                 alt.Tooltip("value:Q", title=y_title, format=",")],
-    )
+def trend_lines(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str,
+                partial_label: str = "") -> alt.Chart | alt.LayerChart:
+    """Columns month (1–12), series (e.g. the year), value, and optionally partial (bool):
+    one line per series; a partial month (not over yet) is a hollow point off the line,
+    labelled `partial_label`, so its few days never read as a month's fall."""
+    whole = frame[~frame["partial"]] if "partial" in frame.columns else frame
+    colour = alt.Color("series:N", title=None, sort=None,
+                       legend=alt.Legend(orient="top", labelLimit=400))
+    x = alt.X("month:O", title=x_title, axis=alt.Axis(labelAngle=0))
+    tips = [alt.Tooltip("series:N", title=" "), alt.Tooltip("month:O", title=x_title),
+            alt.Tooltip("value:Q", title=y_title, format=",")]
+    lines = alt.Chart(whole, height=HEIGHT).mark_line(point=True).encode(
+        x=x, y=alt.Y("value:Q", title=y_title), color=colour, tooltip=tips)
+    if len(whole) == len(frame):
+        return lines.properties(title=_title(title))
+    part = frame[frame["partial"]].assign(note=partial_label)
+    base = alt.Chart(part)
+    point = base.mark_point(filled=False, size=90, strokeWidth=2).encode(
+        x=x, y="value:Q", color=colour, tooltip=[*tips, alt.Tooltip("note:N", title=" ")])
+    note = base.mark_text(dy=-12, fontSize=11).encode(x=x, y="value:Q", text="note:N")
+    return alt.LayerChart(layer=[lines, point, note]).properties(title=_title(title))
 
 
 def ranked_bars(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str,

@@ -10,7 +10,9 @@ from services import clock, disputes
 from services.actor import Actor
 from ui.bridge import db_session
 from ui.i18n import label, t
+from ui.places import place
 from ui.record_forms import people_editor, run
+from ui.versions import seen_version
 from ui.widgets import field_error, pop_errors
 
 
@@ -18,7 +20,8 @@ def new_dispute_form(actor: Actor) -> None:
     with db_session() as s:
         places = dict(disputes.community_choices(s, actor=actor))
     errors = pop_errors("dispute_new")
-    community = st.selectbox(t("disputes.community"), list(places), format_func=lambda c: places[c],
+    community = st.selectbox(t("disputes.community"), list(places),
+                             format_func=lambda c: place(places[c]),
                              key="dispute_new_community")
     kind = st.selectbox(t("disputes.kind_label"), disputes.KINDS,
                         format_func=lambda v: label("disputes.kind", v), key="dispute_new_kind")
@@ -41,9 +44,9 @@ def new_dispute_form(actor: Actor) -> None:
 def step_and_resolve_forms(actor: Actor, d: disputes.DisputeView) -> None:
     errors = pop_errors("dispute_step")
     with st.expander(t("disputes.add_step"), icon=":material/forum:"), st.form(
-            f"dispute_step_{d.id}", clear_on_submit=True):
+            f"dispute_step_{d.id}", clear_on_submit=True, enter_to_submit=False):
         day = st.date_input(t("disputes.step_day"), value=clock.local_today(),
-                            key="dispute_step_day")
+                            format="YYYY-MM-DD", key="dispute_step_day")
         by = st.text_input(t("disputes.step_by"), key="dispute_step_by", max_chars=64)
         field_error(errors, "by")
         note = st.text_area(t("disputes.step_note"), key="dispute_step_note", max_chars=2000)
@@ -55,12 +58,14 @@ def step_and_resolve_forms(actor: Actor, d: disputes.DisputeView) -> None:
                 s, actor=actor, dispute_id=d.id, by=by or "", note=note or "", at=at),
                 t("disputes.saved"))
     errors = pop_errors("dispute_resolve")
+    seen = seen_version("dispute", d.id, d.version)
     title = t("disputes.reopen") if d.resolved else t("disputes.resolve")
-    with st.expander(title, icon=":material/task_alt:"), st.form(f"dispute_resolve_{d.id}"):
+    with st.expander(title, icon=":material/task_alt:"), st.form(
+            f"dispute_resolve_{d.id}", enter_to_submit=False):
         how = "" if d.resolved else st.text_area(t("disputes.resolution"),
                                                  key="dispute_resolution", max_chars=2000)
         field_error(errors, "resolution")
         if st.form_submit_button(title, key="dispute_resolve_submit"):
             run("dispute_resolve", lambda s: disputes.set_resolution(
-                s, actor=actor, dispute_id=d.id, shown_version=d.version,
+                s, actor=actor, dispute_id=d.id, shown_version=seen,
                 resolved=not d.resolved, resolution=how or ""), t("disputes.saved"))

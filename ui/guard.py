@@ -9,7 +9,8 @@ import streamlit as st
 
 from services import audit
 from services.actor import Actor, Perm
-from ui.auth import current_actor, password_form, sign_in_form, sign_out
+from ui import nav
+from ui.auth import current_actor, password_form, sign_in_form, sign_out, write_pending_cookie
 from ui.bridge import boot, db_session, settings
 from ui.i18n import t
 
@@ -24,11 +25,15 @@ def require(perm: Perm | None = None) -> Actor:
     boot()
     if "lang" not in st.session_state:
         st.session_state["lang"] = settings().default_language
+    if perm is None:
+        write_pending_cookie()  # the router's call: a sign-in's cookie the browser still owes
     actor = current_actor()
     if actor is None:
         actor = sign_in_form()
         if actor is None:
             st.stop()
+        if perm is not None:
+            _route(actor)
     if st.session_state.get("must_change"):
         _must_change_password(actor)
     if perm is not None and not actor.can(perm):
@@ -36,6 +41,14 @@ def require(perm: Perm | None = None) -> Actor:
     if perm is None:
         _heartbeat()
     return actor
+
+
+def _route(actor: Actor) -> None:
+    """Signed in through a page's own guard: Streamlit ran the page without the router (as it
+    does with scripts under pages/ until a first navigation after a start), so no menu is drawn.
+    Registering the navigation ends that for the server; the rerun goes through the router."""
+    st.navigation(nav.navigation(actor), position="hidden")
+    st.rerun()
 
 
 def _refuse(actor: Actor, perm: Perm, page: str) -> None:
@@ -49,8 +62,10 @@ def _refuse(actor: Actor, perm: Perm, page: str) -> None:
 def _must_change_password(actor: Actor) -> None:
     st.title(t("account.change_password"))
     st.warning(t("auth.must_change"))
-    if password_form(actor):
-        st.rerun()
+    if password_form(actor):  # no rerun here: the new cookie must reach the browser first
+        st.success(t("account.saved"))
+        st.button(t("hardening.continue"), key="must_change_continue", type="primary")
+        st.stop()
     if st.button(t("auth.sign_out"), key="must_change_sign_out"):
         sign_out(actor)
         st.rerun()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,10 @@ def catalogue(lang: str) -> dict[str, str]:
 
 def translate(lang: str, key: str, **params: Any) -> str:
     """The text for `key`; a missing key shows itself so that it is noticed, never crashes."""
-    text = catalogue(lang if lang in LANGUAGES else "zh").get(key)
+    texts = catalogue(lang if lang in LANGUAGES else "zh")
+    if params.get("n") == 1 and f"{key}.one" in texts:  # the singular, where a language has one
+        key = f"{key}.one"
+    text = texts.get(key)
     if text is None:
         return key
     try:
@@ -43,6 +47,14 @@ def lang() -> str:
 
 def t(key: str, **params: Any) -> str:
     return translate(lang(), key, **params)
+
+
+def choose(options: Collection[object], *, none_means_all: bool = False) -> str:
+    """A multiselect's placeholder in the user's language (Streamlit's own is English):
+    "all" on a filter where choosing nothing means everything."""
+    if not options:
+        return t("widget.nothing_to_choose")
+    return t("widget.choose_all" if none_means_all else "widget.choose")
 
 
 def label(prefix: str, code: str | None) -> str:

@@ -14,7 +14,9 @@ from ui.i18n import t
 from ui.leads_widgets import lead_error
 
 MAIN = ("accept", "start", "resolve", "verify", "close")
+MOVES = ("en_route", "on_scene")  # one tap each, no form: the officer is on the move
 NOTE_OPTIONAL = ("accept", "start", "verify", "close", "reassign", "duplicate")
+NOTE_LABEL = {"resolve": "leads.reply", "ask_info": "phone.question_label"}
 
 
 def _extras(actor: Actor, detail: leads.LeadDetail, action: str) -> dict[str, Any]:
@@ -63,29 +65,58 @@ def _do(actor: Actor, detail: leads.LeadDetail, action: str, shown: int, note: s
         st.rerun()
 
 
+def _clicked(lead_id: int, action: str) -> None:
+    """Runs before the rerun even when the step is no longer drawn (someone else changed
+    the lead meanwhile): the click is kept, so that the conflict can be said."""
+    note = st.session_state.get(f"lead_note_{action}_{lead_id}") or ""
+    st.session_state["lead_pending"] = (lead_id, action, note)
+
+
+def _stale_click(actor: Actor, detail: leads.LeadDetail, shown: int, drawn: set[str]) -> None:
+    """A step clicked on the version shown that is not offered any more: tried anyway with
+    that version, so the service's Conflict says who changed the lead and when; the typed
+    note is kept on screen to copy."""
+    pending = st.session_state.pop("lead_pending", None)
+    if not pending or pending[0] != detail.lead.id or pending[1] in drawn:
+        return
+    _lead_id, action, note = pending
+    _do(actor, detail, action, shown, note, {})
+    if note:
+        st.text_area(t("hardening.your_text"), value=note, key=f"lead_kept_{action}",
+                     disabled=True)
+
+
 def action_forms(actor: Actor, detail: leads.LeadDetail, shown: int) -> None:
     """A form for each step allowed now, carrying the version the user saw."""
     flash = st.session_state.get("lead_flash")
     if flash and flash[:2] == (detail.lead.id, detail.lead.version):
         st.success(flash[2])
-    steps = [a for a in detail.actions if a != "comment"]
+    _stale_click(actor, detail, shown, set(detail.actions))
+    steps = [a for a in detail.actions  # answer_info has its own form; moves are buttons
+             if a not in ("comment", "answer_info") and a not in MOVES]
     if steps:
         st.subheader(t("leads.actions"))
     lead_id = detail.lead.id
+    moves = [a for a in MOVES if a in detail.actions]
+    for col, action in zip(st.columns(len(moves)) if moves else [], moves, strict=False):
+        if col.button(t(f"leads.do.{action}"), key=f"lead_move_{action}", type="primary",
+                      use_container_width=True, on_click=_clicked, args=(lead_id, action)):
+            _do(actor, detail, action, shown, "", {})
     for action in steps:
         with st.expander(t(f"leads.do.{action}"), expanded=action in MAIN):
             extra = _extras(actor, detail, action)
-            with st.form(f"lead_form_{action}_{lead_id}"):
+            with st.form(f"lead_form_{action}_{lead_id}", enter_to_submit=False):
                 label = t("leads.note_optional" if action in NOTE_OPTIONAL else
-                          ("leads.reply" if action == "resolve" else "leads.reason"))
+                          NOTE_LABEL.get(action, "leads.reason"))
                 note = st.text_area(label, key=f"lead_note_{action}_{lead_id}", max_chars=2000)
                 if st.form_submit_button(t(f"leads.do.{action}"), key=f"lead_do_{action}",
-                                         type="primary" if action in MAIN else "secondary"):
+                                         type="primary" if action in MAIN else "secondary",
+                                         on_click=_clicked, args=(lead_id, action)):
                     _do(actor, detail, action, shown, note, extra)
     if actor.can(Perm.HANDLE_LEAD) and detail.lead.status in leads.OPEN_STATUSES:
         _task_form(actor, detail)
     if "comment" in detail.actions:
-        with st.form(f"lead_comment_{lead_id}", clear_on_submit=True):
+        with st.form(f"lead_comment_{lead_id}", clear_on_submit=True, enter_to_submit=False):
             note = st.text_area(t("leads.comment"), key=f"lead_note_comment_{lead_id}",
                                 max_chars=2000)
             if st.form_submit_button(t("leads.do.comment"), key="lead_do_comment"):
@@ -97,7 +128,7 @@ def _task_form(actor: Actor, detail: leads.LeadDetail) -> None:
     with db_session() as s:
         teams = dict(leads.team_choices(s, actor=actor, lead_id=lead_id))
     with st.expander(t("leads.make_task")), st.form(f"lead_task_{lead_id}",
-                                                    clear_on_submit=True):
+                                                    clear_on_submit=True, enter_to_submit=False):
         title = st.text_input(t("leads.task_title"), key=f"lead_task_title_{lead_id}",
                               max_chars=200)
         body = st.text_area(t("leads.task_body"), key=f"lead_task_body_{lead_id}",

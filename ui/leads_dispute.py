@@ -9,6 +9,8 @@ from services.actor import Actor, Perm
 from ui import nav
 from ui.bridge import db_session
 from ui.i18n import label, t
+from ui.markdown import md
+from ui.places import place
 from ui.record_forms import people_editor, run, show_flash
 from ui.widgets import field_error, pop_errors
 
@@ -37,7 +39,7 @@ def _record_form(actor: Actor, detail: leads.LeadDetail) -> None:
         st.session_state.setdefault(f"{form}_{field}", value)  # the lead's, until edited
     with st.expander(t("leads.record_dispute"), icon=":material/handshake:",
                      expanded=bool(errors["fields"])):
-        st.caption(t("leads.dispute_hint", community=detail.community_name))
+        st.caption(t("leads.dispute_hint", community=md(place(detail.community_name))))
         field_error(errors, "grid_id")
         kind = st.selectbox(t("disputes.kind_label"), disputes.KINDS, index=None,
                             format_func=lambda v: label("disputes.kind", v),

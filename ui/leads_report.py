@@ -8,8 +8,12 @@ import streamlit as st
 
 from services import leads
 from services.actor import Actor
+from ui import nav
 from ui.bridge import db_session
 from ui.i18n import label, t
+from ui.leads_locate import ERROR, POINT, point_args
+from ui.markdown import md
+from ui.photos import UPLOAD_MB
 
 MODES = ("own", "list", "point")
 
@@ -27,7 +31,7 @@ def place_inputs(actor: Actor) -> None:
                     format_func=lambda m: t(f"leads.where_{m}"))
     st.session_state["lead_form_own"] = choices.own_grid
     if mode == "own" and choices.own_grid:
-        st.caption(t("leads.own_grid", grid=choices.own_grid[1]))
+        st.caption(t("leads.own_grid", grid=md(choices.own_grid[1])))
     elif mode == "list":
         names = dict(choices.communities)
         cid = st.selectbox(t("leads.f_community"), list(names), format_func=lambda c: names[c],
@@ -51,9 +55,12 @@ def submit_args() -> dict[str, Any]:
     state = st.session_state
     mode = state.get("lead_form_where", "own")
     own = state.get("lead_form_own")
-    files = state.get(_photos_key()) or []
+    files = [*([shot] if (shot := state.get(_camera_key())) else []),
+             *(state.get(_photos_key()) or [])]
     place: dict[str, Any] = {"community_id": None, "grid_id": None, "lat": None, "lon": None}
-    if mode == "own" and own:
+    if point := point_args():  # located or tapped on the map: it wins
+        place = point
+    elif mode == "own" and own:
         place["grid_id"] = own[0]
     elif mode == "list":
         place["community_id"] = state.get("lead_form_community")
@@ -71,15 +78,23 @@ def submit_args() -> dict[str, Any]:
     }
 
 
+def _camera_key() -> str:
+    return f"lead_form_camera_{st.session_state.get('lead_form_n', 0)}"
+
+
 def photo_uploader() -> None:
-    st.file_uploader(t("leads.photos_label"), type=["jpg", "jpeg", "png"],
-                     accept_multiple_files=True, key=_photos_key(), help=t("leads.photos_help"))
+    """The phone's camera, or photos chosen from its gallery."""
+    st.camera_input(t("phone.camera"), key=_camera_key())
+    st.file_uploader(t("leads.photos_label", limit=UPLOAD_MB), type=["jpg", "jpeg", "png"],
+                     accept_multiple_files=True, key=_photos_key(), help=t("leads.photos_help"),
+                     max_upload_size=UPLOAD_MB)
 
 
 def clear_form() -> None:
     """Empty the form after a report (a new uploader key drops the chosen files)."""
     for key in ("lead_form_category", "lead_form_description", "lead_form_address",
-                "lead_form_contact", "lead_form_lat", "lead_form_lon", "lead_nearby"):
+                "lead_form_contact", "lead_form_lat", "lead_form_lon", "lead_nearby",
+                "lead_form_urgency", "lead_form_community", "lead_form_grid", POINT, ERROR):
         st.session_state.pop(key, None)
     st.session_state["lead_form_n"] = st.session_state.get("lead_form_n", 0) + 1
 
@@ -101,3 +116,15 @@ def nearby_choice(pending: list[tuple[int, float, str, str]]) -> int | str | Non
         st.session_state.pop("lead_nearby", None)
         st.rerun()
     return choice
+
+
+def report_done(done: tuple[int, str]) -> None:
+    """After a report: its number and who has it, a link to it, and 'report another'."""
+    lead_id, text = done
+    st.success(text, icon=":material/check_circle:")
+    st.page_link(nav.page_path("pages/lead.py"), label=t("phone.see_lead", id=lead_id),
+                 icon=":material/description:", query_params={"id": str(lead_id)})
+    if st.button(t("phone.report_another"), key="lead_report_another", type="primary",
+                 width="stretch", icon=":material/add_alert:"):
+        st.session_state.pop("lead_report_done", None)
+        st.rerun()

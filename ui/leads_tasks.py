@@ -15,6 +15,8 @@ from services.leads.tasks import REASON_MAX
 from ui import nav
 from ui.bridge import db_session
 from ui.i18n import label, t
+from ui.markdown import md
+from ui.places import place
 from ui.widgets import field_error, pop_errors, remember_errors, show_error
 
 FLASH = "tasks_flash"
@@ -59,7 +61,7 @@ def cancel_form(actor: Actor, task: leads.TaskView, title: str = "") -> None:
     form = f"task_cancel_{task.id}"
     errors = pop_errors(form)
     with st.expander(title or t("leads.task_cancel"), icon=":material/cancel:",
-                     expanded=bool(errors["fields"])), st.form(form):
+                     expanded=bool(errors["fields"])), st.form(form, enter_to_submit=False):
         reason = st.text_area(t("leads.task_cancel_reason", max=REASON_MAX),
                               key=f"{form}_reason", max_chars=REASON_MAX)
         field_error(errors, "reason")
@@ -76,7 +78,7 @@ def _member_steps(actor: Actor, task: leads.TaskView) -> None:
     elif task.status == "claimed" and task.claimed_by_me:
         form = f"task_done_form_{task.id}"
         errors = pop_errors(form)
-        with st.form(form):
+        with st.form(form, enter_to_submit=False):
             report = st.text_area(t("leads.task_report"), key=f"task_report_{task.id}",
                                   max_chars=2000)
             field_error(errors, "report")
@@ -92,8 +94,8 @@ def _member_steps(actor: Actor, task: leads.TaskView) -> None:
 def task_card(actor: Actor, task: leads.TaskView) -> None:
     """One task on the tasks page; user text is shown as plain text, never markdown."""
     with st.container(border=True):
-        st.markdown(f"**#{task.id}** · {label('leads.task_status', task.status)}")
-        st.text(f"{task.title}\n{task.community} {task.team}".strip())
+        st.markdown(f"**#{md(task.id)}** · {label('leads.task_status', task.status)}")
+        st.text(f"{task.title}\n{place(task.community)} {task.team}".strip())
         if task.description:
             st.text(task.description)
         if task.claimed_by:

@@ -1,4 +1,5 @@
-"""On every page: a toast when a new urgent lead concerns the signed-in user, and a link to it."""
+"""On every page: a toast when a new urgent lead concerns the signed-in user, and a link to it;
+for grid workers, notices about their own reports and their teams' new tasks."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import streamlit as st
 
 from services import leads
 from services.actor import Actor, Perm
-from ui import nav
+from ui import leads_notices as notices
+from ui import nav, stylesheet
 from ui.bridge import db_session
 from ui.guard import live_actor
 from ui.i18n import t
@@ -25,8 +27,13 @@ def watches(actor: Actor) -> bool:
 
 
 def urgent_watch(actor: Actor) -> None:
-    """Called in the sidebar on every page, so the watch runs wherever the user is."""
+    """Called by the router on every page, so the watch runs wherever the user is. Grid
+    workers' notices go at the top of the page body: on a phone the sidebar is closed."""
     if watches(actor):
+        with st.sidebar:
+            _live()
+    elif notices.hears(actor):
+        stylesheet.apply("phone")  # style only: takes no room on the page
         _live()
 
 
@@ -34,6 +41,10 @@ def urgent_watch(actor: Actor) -> None:
 def _live() -> None:
     """A fragment: its refresh reruns only itself, so forms on the page keep what is typed."""
     actor = live_actor()  # not activity, so idle sign-out still happens; ended: app reruns
+    if notices.hears(actor):
+        notices.check(actor)
+        notices.show(actor)
+        return
     announce_urgent(actor)
     held = st.session_state.get(POINTER)
     if held and tuple(held[:2]) == _who(actor) and time.monotonic() - held[3] < POINTER_S:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import date
 from typing import Any
 
@@ -14,10 +12,11 @@ from services import clock, leads
 from services.actor import Actor, Role
 from services.errors import ServiceError
 from ui.bridge import db_session
-from ui.i18n import label, t
+from ui.i18n import choose, label, t
+from ui.markdown import md
+from ui.places import place
 
 SAVED = "leads_saved_filters"
-SWEEP_EVERY_S = 60.0
 
 
 def lead_error(exc: ServiceError) -> None:
@@ -25,7 +24,7 @@ def lead_error(exc: ServiceError) -> None:
     params = {k: str(v) for k, v in exc.params.items()}
     if "status" in params:
         params["status"] = label("leads.status", params["status"])
-    st.error(t(exc.key, **params))
+    st.error(t(exc.key, **{k: md(v) for k, v in params.items()}))
 
 
 def _kept(name: str, default: Any) -> str:
@@ -45,7 +44,8 @@ def _keep(name: str) -> None:
 def _multi(col: Any, name: str, title: str, options: list[Any], fmt: Any) -> tuple[Any, ...]:
     key = _kept(name, [])
     st.session_state[key] = [v for v in st.session_state[key] if v in options]
-    value = col.multiselect(title, options, format_func=fmt, key=key)
+    value = col.multiselect(title, options, format_func=fmt, key=key,
+                            placeholder=choose(options, none_means_all=True))
     _keep(name)
     return tuple(value)
 
@@ -82,16 +82,17 @@ def _more_filters(cnames: dict[int, str], onames: dict[int, str],
                            lambda v: label("leads.urgency", v))
         row = st.columns(3)
         cids = _multi(row[0], "community", t("leads.f_community"), list(cnames),
-                      lambda c: cnames[c])
+                      lambda c: place(cnames[c]))
         oids = _multi(row[1], "officer", t("leads.f_officer"), list(onames), lambda o: onames[o])
         sort = row[2].selectbox(t("leads.f_sort"), list(leads.inbox_sorts()),
                                 format_func=lambda v: t(f"leads.sort_{v}"),
                                 key=_kept("sort", sort_default))
         _keep("sort")
         days = st.columns(2)
-        date_from = days[0].date_input(t("leads.f_from"), key=_kept("from", None))
+        date_from = days[0].date_input(t("leads.f_from"),
+                                       format="YYYY-MM-DD", key=_kept("from", None))
         _keep("from")
-        date_to = days[1].date_input(t("leads.f_to"), key=_kept("to", None))
+        date_to = days[1].date_input(t("leads.f_to"), format="YYYY-MM-DD", key=_kept("to", None))
         _keep("to")
     return {"statuses": statuses, "categories": categories, "urgencies": urgencies,
             "community_ids": cids, "officer_ids": oids, "sort": sort or "deadline",
@@ -107,7 +108,7 @@ def inbox_frame(rows: tuple[leads.InboxRow, ...]) -> pd.DataFrame:
         t("leads.col_category"): [label("leads.category", r.category) for r in rows],
         t("leads.col_urgency"): [label("leads.urgency", r.urgency) for r in rows],
         t("leads.col_status"): [label("leads.status", r.status) for r in rows],
-        t("leads.col_community"): [r.community for r in rows],
+        t("leads.col_community"): [place(r.community) for r in rows],
         t("leads.col_assignee"): [r.assignee for r in rows],
         t("leads.col_due"): [clock.local(r.accept_due_at if r.status in
                                          ("new", "dispatched", "returned", "escalated")
@@ -132,27 +133,3 @@ def events_frame(events: tuple[leads.EventView, ...]) -> pd.DataFrame:
         t("leads.col_by"): [e.actor_name or t("leads.system") for e in events],
         t("leads.col_note"): [e.note for e in events],
     })
-
-
-@st.cache_resource(show_spinner=False)
-def _sweep_state() -> dict[str, Any]:
-    """Shared by every session of this server: one sweep a minute is enough for all."""
-    return {"at": 0.0, "lock": threading.Lock()}
-
-
-def maybe_escalate() -> None:
-    """At most once a minute per server, from the live inbox: dispatch the leads that waited
-    for nobody (a change made outside the services, or more than one batch, is caught here),
-    then escalate overdue leads. Dispatch goes first, so a lead someone can take now is not
-    escalated past them."""
-    state = _sweep_state()
-    if time.monotonic() - state["at"] < SWEEP_EVERY_S or not state["lock"].acquire(False):
-        return
-    try:
-        state["at"] = time.monotonic()
-        with db_session(write=True) as s:
-            leads.dispatch_waiting(s, limit=50)  # small batches keep the refresh quick
-            leads.escalate_overdue(s, limit=50)
-    finally:
-        state["lock"].release()
-

@@ -15,6 +15,7 @@ from ui import nav
 from ui.i18n import lang, t
 from ui.map_legend import Legend
 from ui.maps import MapOptions
+from ui.places import place
 
 PICK = "map_pick"
 
@@ -32,7 +33,8 @@ def _window(here: Any, days_here: Any) -> tuple[str, Any, Any]:
     if window != "custom":
         return window, None, None
     today = clock.local_today()
-    days = days_here.date_input(t("map.filter.days"), max_value=today, key="map_days",
+    days = days_here.date_input(t("map.filter.days"), max_value=today,
+                                format="YYYY-MM-DD", key="map_days",
                                 value=(today - timedelta(days=6), today))
     picked = list(days) if isinstance(days, tuple | list) else [days]
     return window, picked[0] if picked else None, picked[-1] if picked else None
@@ -114,10 +116,11 @@ def selection_panel() -> None:
         return
     layer, obj = pick["layer"], pick["object"]
     props = obj.get("properties", obj)
-    if layer == "leads" and "id" in obj:
+    if layer in ("leads", "lead_taps") and "id" in obj:
         _open("pages/lead.py", "lead_id", int(obj["id"]))
     elif layer == "communities" and "id" in props:
-        st.text(t("map.selected.community", name=props.get("name", "")))
+        name = place(props.get("name", ""), props.get("name_en") or "")
+        st.text(t("map.selected.community", name=name))
         if st.button(t("map.open_community"), key="map_open_community"):
             _open("pages/community.py", "community_id", int(props["id"]))
     elif "tip" in props:

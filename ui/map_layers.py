@@ -23,11 +23,13 @@ from ui.map_legend import (
     URGENCY,
     Color,
 )
+from ui.places import place
 
 FeatureCollection = dict[str, Any]
 Segment = dict[str, Any]  # {"s": [lon, lat], "t": [lon, lat], "c": colour, "w": pixels}
 Areas = tuple[list[pdk.Layer], list[Segment]]  # the filled areas, and their borders
 GRID_LINE = [*GRID, 200]
+WHITE: Color = [255, 255, 255, 255]
 GRID_LINE_M = 4  # metres: a tenth of a pixel over the whole district, a pixel from zoom 14
 
 
@@ -138,47 +140,55 @@ def alerts(fc: FeatureCollection, lang: str) -> Areas:
                 4, True)
 
 
-def _dots(layer_id: str, rows: list[dict[str, Any]], colour: Color | str, metres: float,
-          min_px: float, **kw: Any) -> pdk.Layer:
+# Marks keep their size on screen whatever the zoom (pixels, not metres): a station that grew
+# with the zoom came to cover the leads around it. A lead is drawn small but answers a tap
+# within TAP_PX of its centre (a finger's 44 px), through a transparent ring under the dots.
+LEAD_PX, TAP_PX, UNIT_PX, OFFICE_PX, STATION_PX = 6, 22, 5, 7, 9
+
+
+def _dots(layer_id: str, rows: list[dict[str, Any]], colour: Color | str, px: float,
+          line: Color | None = None, **kw: Any) -> pdk.Layer:
+    return pdk.Layer("ScatterplotLayer", id=layer_id, data=rows, get_position="[lon, lat]",
+                     radius_units="'pixels'",  # quoted: pydeck sends it as a string
+                     get_radius=px, get_fill_color=colour, stroked=line is not None,
+                     get_line_color=line or [0, 0, 0, 0], line_width_units="'pixels'",
+                     get_line_width=1.5 if line else 0, pickable=True, **kw)
+
+
+def dots(layer_id: str, rows: list[dict[str, Any]], colour: Color | str, metres: float,
+         min_px: float, **kw: Any) -> pdk.Layer:
+    """Pickable round markers (each row's `tip` its tooltip), for maps beyond this module:
+    `metres` wide, never under `min_px` nor over three times that (the board's map)."""
+    props: dict[str, Any] = {"get_line_color": [255, 255, 255, 255],
+                             "line_width_min_pixels": 1, **kw}
     return pdk.Layer("ScatterplotLayer", id=layer_id, data=rows, get_position="[lon, lat]",
                      get_radius=metres, radius_min_pixels=min_px, radius_max_pixels=min_px * 3,
-                     get_fill_color=colour, stroked=True, get_line_color=[255, 255, 255, 255],
-                     line_width_min_pixels=1, pickable=True, **kw)
+                     get_fill_color=colour, stroked=True, pickable=True, **props)
 
 
 def posts(stations: list[dict[str, Any]], offices: list[dict[str, Any]],
           lang: str) -> list[pdk.Layer]:
     def tipped(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
-        name = "name_en" if lang == "en" else "name"
-        return [{**r, "tip": translate(lang, key, name=r[name] or r["name"])} for r in rows]
+        return [{**r, "tip": translate(lang, key, name=place(r["name"], r["name_en"],
+                                                             language=lang))} for r in rows]
 
     layers = []
     if offices:
-        layers.append(_marks("offices", tipped(offices, "map.tip.office"), [*OFFICE, 255], 110))
+        layers.append(_dots("offices", tipped(offices, "map.tip.office"), [*OFFICE, 255],
+                            OFFICE_PX, WHITE))
     if stations:
-        layers.append(_marks("stations", tipped(stations, "map.tip.station"), [*STATION, 255],
-                             180))
+        layers.append(_dots("stations", tipped(stations, "map.tip.station"), [*STATION, 255],
+                            STATION_PX, WHITE))
     return layers
-
-
-def _marks(layer_id: str, rows: list[dict[str, Any]], colour: Color, metres: float) -> pdk.Layer:
-    """Diamonds of `metres` from centre to tip, drawn by the polygon shader the areas use (a
-    ScatterplotLayer would compile another one: half a second in software WebGL)."""
-    dlat = metres / 111_320.0
-    dlon = dlat / 0.87  # cos(29.5°): the district's latitude
-    north, south = f"lat + {dlat:.6f}", f"lat - {dlat:.6f}"
-    east, west = f"lon + {dlon:.6f}", f"lon - {dlon:.6f}"
-    diamond = f"[[lon, {north}], [{east}, lat], [lon, {south}], [{west}, lat]]"
-    return pdk.Layer("PolygonLayer", id=layer_id, data=rows, get_polygon=diamond,
-                     filled=True, stroked=False, get_fill_color=colour, pickable=True)
 
 
 def units(rows: list[dict[str, Any]], lang: str) -> list[pdk.Layer]:
     data = [{**r, "tip": translate(lang, "map.tip.unit", **r)} for r in rows]
-    return [_dots("units", data, [*UNIT, 235], 70, 5)] if data else []
+    return [_dots("units", data, [*UNIT, 235], UNIT_PX, WHITE)] if data else []
 
 
-def lead_points(points: pd.DataFrame, lang: str) -> pdk.Layer:
+def lead_points(points: pd.DataFrame, lang: str) -> list[pdk.Layer]:
+    """The leads as dots, over their tap rings (a pick of either opens the lead)."""
     rows = []
     for p in points.itertuples(index=False):
         colour = URGENCY.get(p.urgency, DONE) if p.open else DONE
@@ -190,7 +200,8 @@ def lead_points(points: pd.DataFrame, lang: str) -> pdk.Layer:
                  translate(lang, "map.tip.contact", contact=p.contact) if p.contact else ""]
         rows.append({"id": int(p.id), "lat": p.lat, "lon": p.lon, "c": [*colour, 220],
                      "tip": "\n".join(line for line in lines if line)})
-    return _dots("leads", rows, "c", 25, 3)
+    return [_dots("lead_taps", rows, [0, 0, 0, 0], TAP_PX),
+            _dots("leads", rows, "c", LEAD_PX, WHITE)]
 
 
 def lead_cells(cells: pd.DataFrame, fills: list[Color], metres: int, dlat: float, dlon: float,

@@ -12,6 +12,7 @@ from ui import map_layers
 from ui.i18n import translate
 from ui.map_deck import bounds_of, fit_view, make_deck, metres_per_pixel
 from ui.map_legend import LAND, Color, Legend, diverging, fixed_legends, sequential
+from ui.places import place
 
 POINT_COLOR = [229, 57, 53, 235]
 AREA_FILL = [66, 133, 244, 40]
@@ -44,7 +45,7 @@ def small_map(lat: float, lon: float, boundary: dict[str, Any] | None = None) ->
         ))
     layers.append(pdk.Layer(
         "ScatterplotLayer", id="small_map_point", data=[point], get_position="[lon, lat]",
-        get_radius=12, radius_min_pixels=6, radius_max_pixels=12, get_fill_color=POINT_COLOR,
+        radius_units="'pixels'", get_radius=8, get_fill_color=POINT_COLOR,
         stroked=True, get_line_color=[255, 255, 255, 255], line_width_min_pixels=2,
         pickable=False,
     ))
@@ -129,7 +130,7 @@ def _communities(view: MapView, options: MapOptions) -> tuple[list[Color], list[
 
 
 def _community_tip(props: dict[str, Any], row: dict[str, Any], lang: str) -> str:
-    name = props["name_en"] if lang == "en" and props.get("name_en") else props["name"]
+    name = place(props["name"], props.get("name_en") or "", language=lang)
     lines = [translate(lang, "map.tip.community", name=name,
                        kind=translate(lang, f"map.kind.{props['kind']}"),
                        population=f"{props['population']:,}")]
@@ -145,7 +146,7 @@ def _community_tip(props: dict[str, Any], row: dict[str, Any], lang: str) -> str
 def _leads(leads: LeadLayer, options: MapOptions) -> tuple[str, list[pdk.Layer], list[Legend]]:
     lang = options.lang
     if leads.mode == "points":
-        return "points", [map_layers.lead_points(leads.points, lang)], []
+        return "points", map_layers.lead_points(leads.points, lang), []
     if options.lead_style == "heatmap":
         return "heatmap", [map_layers.lead_heatmap(leads.cells, leads.grid.dlat,
                                                    leads.grid.dlon)], []

@@ -8,7 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 from services.actor import Actor, Perm
+from ui import stylesheet
 from ui.i18n import t
+from ui.markdown import md
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +39,8 @@ PAGES: tuple[PageSpec, ...] = (
              Perm.VIEW_ROSTER, "nav.teams"),
     PageSpec("pages/roster_import.py", "page.roster_import", ":material/upload_file:",
              Perm.EDIT_ROSTER, "nav.teams"),
+    PageSpec("pages/board.py", "page.board", ":material/dashboard:", Perm.VIEW_BOARD,
+             "nav.situation"),
     PageSpec("pages/map.py", "page.map", ":material/map:", Perm.VIEW_MAP, "nav.situation"),
     PageSpec("pages/statistics.py", "page.statistics", ":material/monitoring:", Perm.VIEW_STATS,
              "nav.situation"),
@@ -69,14 +73,44 @@ def specs_for(actor: Actor) -> list[PageSpec]:
     return [p for p in PAGES if actor.can(p.perm) and (ROOT / p.path).exists()]
 
 
+def home_of(actor: Actor) -> str:
+    """The page a sign-in opens: home, or the board for a wall display (no home page)."""
+    return "pages/home.py" if actor.can(Perm.VIEW_HOME) else "pages/board.py"
+
+
 def navigation(actor: Actor) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
+    home = home_of(actor)
     for spec in specs_for(actor):
-        page = st.Page(str(ROOT / spec.path), title=t(spec.title_key), icon=spec.icon,
-                       default=spec.path == "pages/home.py",
+        page = st.Page(str(ROOT / spec.path), title=_title(actor, spec), icon=spec.icon,
+                       default=spec.path == home,
                        visibility="hidden" if spec.hidden else "visible")
         sections.setdefault(t(spec.section), []).append(page)
     return sections
+
+
+def menu(sections: dict[str, list[st.Page]]) -> None:
+    """The menu in the sidebar, drawn by the app. Streamlit's own is switched off
+    (client.showSidebarNavigation = false): on each start of the server it listed every
+    script under pages/ beneath the sign-in form until someone signed in."""
+    stylesheet.apply("nav")
+    with st.sidebar.container(key="nav_menu"):
+        for section, pages in sections.items():
+            shown = [p for p in pages if p.visibility == "visible"]
+            if shown:
+                st.caption(md(section))
+            for page in shown:
+                st.page_link(page=page, label=md(page.title))  # the title: catalogue text
+
+
+def _title(actor: Actor, spec: PageSpec) -> str:
+    """A grid worker's leads are 'my reports', with the number of notices waiting."""
+    from ui import leads_notices  # imports this module
+
+    if spec.path != "pages/leads.py" or not leads_notices.hears(actor):
+        return t(spec.title_key)
+    waiting = leads_notices.unread(actor)
+    return t("phone.my_reports") + (f" ({waiting})" if waiting else "")
 
 
 def page_path(path: str) -> str:

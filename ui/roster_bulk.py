@@ -12,7 +12,7 @@ from services.actor import Actor
 from services.errors import Conflict, Invalid, ServiceError
 from ui.bridge import db_session
 from ui.i18n import label, lang, t
-from ui.roster_common import md_escape
+from ui.markdown import md
 from ui.roster_forms import flash
 from ui.widgets import show_error
 
@@ -109,7 +109,7 @@ def bulk_editor(actor: Actor, view: roster.CommunityRoster, team: roster.TeamVie
     except Invalid as exc:
         _row_errors(exc, labels)
     except Conflict as exc:  # names are typed text: escaped inside the markdown message
-        st.error(t(exc.key, **{k: md_escape(str(v)) for k, v in exc.params.items()}))
+        st.error(t(exc.key, **{k: md(v) for k, v in exc.params.items()}))
     except ServiceError as exc:
         show_error(exc)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.roster import SKILLS, TEAM_KINDS, UNIT_KINDS
 from ui.i18n import LANGUAGES, translate
+from ui.markdown import md
 
 ALIAS_PREFIXES = {"skill": ("roster.skill", SKILLS), "team_kind": ("roster.kind", TEAM_KINDS),
                   "unit_kind": ("roster.unit_kind", UNIT_KINDS)}
@@ -18,9 +19,6 @@ def import_aliases() -> dict[str, dict[str, str]]:
     return out
 
 
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=")
-
-
 def md_escape(text: str) -> str:
     """User text inside a markdown message (st.success, st.error): shown as typed."""
-    return "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in text)
+    return md(text)

@@ -10,10 +10,12 @@ import streamlit as st
 
 from services import roster
 from services.actor import Actor
-from services.errors import Invalid, ServiceError
+from services.errors import Conflict, Invalid, ServiceError
 from ui.bridge import db_session
-from ui.i18n import label, t
+from ui.i18n import choose, label, t
+from ui.markdown import md
 from ui.roster_common import md_escape
+from ui.versions import seen_version
 from ui.widgets import field_error, pop_errors, remember_errors, show_error
 
 DAYS = list(range(7))
@@ -39,14 +41,20 @@ def _time(text: str | None) -> time | None:
     return time(int(text[:2]), int(text[3:5])) if text else None
 
 
-def save(form: str, action: Callable[[Any], Any], done: str, clear: list[str]) -> None:
-    """Run one write; field problems go back under their fields, others show here."""
+def save(form: str, action: Callable[[Any], Any], done: str, clear: list[str],
+         conflicts: bool = False) -> None:
+    """Run one write; field problems go back under their fields, others show here
+    (a Conflict is raised to the caller when it handles them: `conflicts`)."""
     try:
         with db_session(write=True) as s:
             action(s)
     except Invalid as exc:
         remember_errors(form, exc)
         st.rerun()
+    except Conflict as exc:
+        if conflicts:
+            raise
+        show_error(exc)
     except ServiceError as exc:
         show_error(exc)
     else:
@@ -84,12 +92,13 @@ def member_fields(prefix: str, view: roster.CommunityRoster, member: roster.Memb
     field_error(errors, "grid_id")
     st.multiselect(t("roster.f_skills"), list(roster.SKILLS), key=f"{prefix}_skills",
                    default=list(member.skills) if member else [],
-                   format_func=lambda s: label("roster.skill", s))
+                   format_func=lambda s: label("roster.skill", s),
+                   placeholder=choose(roster.SKILLS))
     field_error(errors, "skills")
     avail = member.availability if member else {}
     st.multiselect(t("roster.f_days"), DAYS, key=f"{prefix}_days",
                    default=avail.get("days", []), format_func=lambda d: t(f"roster.day.{d}"),
-                   help=t("roster.f_days_help"))
+                   help=t("roster.f_days_help"), placeholder=choose(DAYS))
     left, right = st.columns(2)
     left.time_input(t("roster.f_from"), value=_time(avail.get("from")), key=f"{prefix}_from",
                     step=900)
@@ -116,7 +125,7 @@ MEMBER_KEYS = ("name", "phone", "id", "grid", "skills", "days", "from", "to")
 def add_member_form(actor: Actor, view: roster.CommunityRoster, team_id: int) -> None:
     prefix = "member_add"
     errors = pop_errors(prefix)
-    with st.form(prefix, clear_on_submit=False):
+    with st.form(prefix, clear_on_submit=False, enter_to_submit=False):
         st.markdown(f"**{t('roster.add_member')}**")
         member_fields(prefix, view, None, errors, team_id)
         submitted = st.form_submit_button(t("roster.save_member"), key=f"{prefix}_submit",
@@ -130,27 +139,72 @@ def add_member_form(actor: Actor, view: roster.CommunityRoster, team_id: int) ->
 
 def edit_member_form(actor: Actor, view: roster.CommunityRoster,
                      member: roster.MemberView) -> None:
-    prefix = f"member_edit_{member.id}_{member.version}"  # a new version starts afresh
+    """The form keeps the member as first shown (its version and values) until saved or
+    reloaded: a change by someone else meanwhile gives a conflict naming who and when,
+    with what was typed still in the form, never a silently reset form."""
+    kept = f"member_shown_{member.id}"
+    shown = st.session_state.get(kept)
+    if not isinstance(shown, roster.MemberView) or shown.id != member.id:
+        shown = st.session_state[kept] = member
+    prefix = f"member_edit_{member.id}_{shown.version}"
     errors = pop_errors(f"member_edit_{member.id}")
-    with st.form(prefix, clear_on_submit=False):
-        member_fields(prefix, view, member, errors)
+    conflict = st.session_state.get(f"member_conflict_{member.id}")
+    if conflict:  # who changed it and when, until the user reloads or saves again
+        st.error(t("error.conflict", **{k: md(v) for k, v in conflict.items()}))
+        st.caption(t("hardening.conflict_kept"))
+        if st.button(t("hardening.reload_latest"), key=f"member_reload_{member.id}"):
+            for key in (kept, f"member_conflict_{member.id}"):
+                st.session_state.pop(key, None)
+            st.rerun()
+    with st.form(prefix, clear_on_submit=False, enter_to_submit=False):
+        member_fields(prefix, view, shown, errors)
         submitted = st.form_submit_button(t("common.save"), key=f"{prefix}_submit")
     if submitted:
         values = member_values(prefix)
-        save(f"member_edit_{member.id}",
-             lambda s: roster.save_member(s, actor=actor, values=values, member_id=member.id,
-                                          shown_version=member.version),
-             t("roster.saved", name=values["name"].strip()), [])
+        try:
+            save(f"member_edit_{member.id}",
+                 lambda s: roster.save_member(s, actor=actor, values=values,
+                                              member_id=member.id,
+                                              shown_version=shown.version,
+                                              from_team_id=shown.team_id),
+                 t("roster.saved", name=values["name"].strip()),
+                 [kept, f"member_conflict_{member.id}"], conflicts=True)
+        except Conflict as exc:
+            st.session_state[f"member_conflict_{member.id}"] = {
+                k: str(v) for k, v in exc.params.items()}
+            st.rerun()
+
+
+def team_buttons(actor: Actor, view: roster.CommunityRoster, member: roster.MemberView) -> None:
+    """Also serving in another team of this community, or leaving this one: explicit choices."""
+    mine = {m.team_id for m in view.members if m.id == member.id}
+    others = {x.id: x.name for x in view.teams if x.active and x.id not in mine}
+    left, right = st.columns(2)
+    if others:
+        other = left.selectbox(t("roster_people.also_in"), list(others), index=None,
+                               format_func=lambda i: others[i], key=f"member_join_{member.id}",
+                               placeholder=t("roster.choose"))
+        if other is not None and left.button(t("roster_people.join"),
+                                             key=f"member_join_go_{member.id}"):
+            save(f"member_edit_{member.id}", lambda s: roster.join_member(
+                s, actor=actor, member_id=member.id, team_id=other),
+                t("roster_people.joined", name=member.name, team=others[other]), [])
+    if len(mine) > 1 and right.button(t("roster_people.leave"),
+                                      key=f"member_leave_{member.id}_{member.team_id}"):
+        save(f"member_edit_{member.id}", lambda s: roster.leave_team(
+            s, actor=actor, member_id=member.id, team_id=member.team_id),
+            t("roster_people.left", name=member.name), [])
 
 
 def active_button(actor: Actor, entity: str, record_id: int, version: int, active: bool,
                   name: str) -> None:
     """Deactivate (kept on file, history stays) or reactivate one record."""
     verb = "deactivate" if active else "reactivate"
+    seen = seen_version(f"{entity}_active", record_id, version)
     if st.button(t(f"roster.{verb}"), key=f"{entity}_{verb}_{record_id}",
                  help=t("roster.deactivate_help") if active else None):
         save(f"{entity}_{record_id}", lambda s: roster.set_active(
-            s, actor=actor, entity=entity, record_id=record_id, shown_version=version,
+            s, actor=actor, entity=entity, record_id=record_id, shown_version=seen,
             active=not active), t(f"roster.{verb}d", name=name), [])
 
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
-from services import roster
+from services import roster, sheets
 from services.actor import Actor
 from services.errors import Invalid, ServiceError
-from services.roster.importfile import FIELDS, REQUIRED
+from services.roster.importfile import FIELDS, MAX_BYTES, REQUIRED
 from ui.bridge import db_session
 from ui.i18n import t
+from ui.markdown import md
 from ui.roster_common import import_aliases
 from ui.roster_views import XLSX
 from ui.widgets import show_error
+
+FILE_MB = MAX_BYTES // (1024 * 1024)  # the largest file the import reads
 
 
 def template_buttons(kind: str) -> None:
@@ -30,28 +31,41 @@ def template_buttons(kind: str) -> None:
 
 def load_file() -> tuple[roster.Table, str] | None:
     """The uploaded file read into a table (kept while the same file stays chosen)."""
-    upload = st.file_uploader(t("roster.imp.file"), type=["csv", "xlsx"], key="imp_file",
-                              help=t("roster.imp.file_help"))
+    upload = st.file_uploader(t("roster.imp.file", limit=FILE_MB), key="imp_file",
+                              help=t("roster.imp.file_help") + " " + t("sheets.upload_help"),
+                              max_upload_size=FILE_MB)
     if upload is None:
         return None
     ident = f"{upload.name}:{upload.size}:{upload.file_id}"
+    sheet = st.session_state.get("imp_sheet")
     cached = st.session_state.get("imp_table")
-    if cached and cached[0] == ident:
-        return cached[1], ident
-    try:
-        table = roster.read_table(upload.getvalue(), upload.name)
-    except Invalid as exc:
-        st.error(t(next(iter(exc.fields.values()), exc.key),
-                   **{k: str(v) for k, v in exc.params.items()}))
-        return None
-    st.session_state["imp_table"] = (ident, table)
-    return table, ident
+    if cached and cached[0] == ident and (sheet is None or cached[1].sheet == sheet):
+        table = cached[1]
+    else:
+        try:
+            with st.spinner(t("roster_imp.phase_read")):
+                table = roster.read_table(upload.getvalue(), upload.name, sheet=sheet)
+        except Invalid as exc:
+            st.error(t(next(iter(exc.fields.values()), exc.key),
+                       **{k: md(v) for k, v in exc.params.items()}))
+            return None
+        st.session_state["imp_table"] = (ident, table)
+    if len(table.sheets) > 1:  # a cover sheet, several teams ...: the user picks
+        st.selectbox(t("roster_imp.sheet"), list(table.sheets), key="imp_sheet",
+                     index=list(table.sheets).index(table.sheet))
+    return table, f"{ident}:{table.sheet}"
+
+
+def show_notes(notes: tuple[sheets.Note, ...]) -> None:
+    """What the reader decided (header row, skipped rows, hidden columns ...), in words."""
+    for note in notes:
+        st.info(t(note.key, **{k: md(v) for k, v in note.params.items()}), icon=":material/info:")
 
 
 def mapping_widgets(kind: str, table: roster.Table, errors: dict[str, str]
                     ) -> dict[str, int | None]:
     """One selector per field, preset from the headers; required fields marked *."""
-    guess = roster.guess_mapping(kind, table.headers)
+    guess = roster.guess_mapping(kind, table.headers, table.hidden)
     options: list[int | None] = [None, *range(len(table.headers))]
     out: dict[str, int | None] = {}
     cols = st.columns(3)
@@ -61,7 +75,8 @@ def mapping_widgets(kind: str, table: roster.Table, errors: dict[str, str]
             t(f"roster.imp.field_{field}") + star, options, key=f"imp_map_{kind}_{field}",
             index=options.index(guess[field]),
             format_func=lambda i: t("roster.imp.not_in_file") if i is None
-            else f"{table.headers[i]}")
+            else f"{table.headers[i]}" + (t("sheets.hidden_mark")
+                                          if table.hidden and table.hidden[i] else ""))
         key = errors.get(f"map_{field}")
         if key:
             cols[n % 3].error(t(key))
@@ -81,36 +96,31 @@ def bad_rows_frame(rows: list[roster.RowResult]) -> pd.DataFrame:
                          t("roster.imp.col_problems"): [_problems(r) for r in rows]})
 
 
-def counts(plan_or_summary: Any) -> None:
-    cols = st.columns(4)
-    if isinstance(plan_or_summary, roster.ImportPlan):
-        values = [plan_or_summary.count(a) for a in ("add", "update", "same", "bad")]
-    else:
-        s = plan_or_summary
-        values = [s.added, s.updated, s.unchanged, len(s.refused)]
-    for col, name, value in zip(cols, ("added", "updated", "unchanged", "refused"), values,
-                                strict=True):
-        col.metric(t(f"roster.imp.{name}"), value)
-
-
 def run(actor: Actor, kind: str, table: roster.Table, mapping: dict[str, int | None],
-        community: int | None, valid_only: bool) -> bool:
+        community: int | None, valid_only: bool, decisions: dict[int, str] | None = None
+        ) -> bool:
     """Import in one transaction with a progress bar; True when done (the summary is kept
     for the next run), False with the reason shown."""
     bar = st.progress(0.0, text=t("roster.imp.working"))
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=t("roster.imp.progress", done=done, total=total))
+        bar.progress(done / max(total, 1),
+                     text=t("roster_imp.phase_write", done=done, total=total))
+
+    def checking(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1),
+                     text=t("roster_imp.phase_check", done=done, total=total))
 
     try:
         with db_session(write=True) as s:
             summary = roster.run_import(s, actor=actor, kind=kind, table=table, mapping=mapping,
                                         default_community=community, aliases=import_aliases(),
-                                        valid_only=valid_only, progress=progress)
+                                        valid_only=valid_only, progress=progress,
+                                        decisions=decisions, check_progress=checking)
     except Invalid as exc:
         bar.empty()
         st.error(t(next(iter(exc.fields.values()), exc.key),
-                   **{k: str(v) for k, v in exc.params.items()}))
+                   **{k: md(v) for k, v in exc.params.items()}))
         return False
     except ServiceError as exc:
         bar.empty()

@@ -9,6 +9,7 @@ import streamlit as st
 from services import roster
 from services.actor import Actor
 from ui.i18n import label, t
+from ui.markdown import md
 from ui.roster_bulk import bulk_editor
 from ui.roster_forms import (
     active_button,
@@ -16,9 +17,11 @@ from ui.roster_forms import (
     edit_member_form,
     reveal_buttons,
     save,
+    team_buttons,
 )
 from ui.roster_views import teams_frame
-from ui.widgets import field_error, pop_errors
+from ui.versions import seen_key, seen_version
+from ui.widgets import field_error, pop_errors, table
 
 
 def _pick(title: str, records: list[Any], key: str, name: Any) -> Any:
@@ -43,7 +46,7 @@ def members(actor: Actor, view: roster.CommunityRoster) -> None:
     team_id = st.selectbox(t("roster.f_team"), list(names), format_func=lambda i: names[i],
                            key="community_team", on_change=_follow_team)
     team = next(x for x in teams if x.id == team_id)
-    st.metric(t("roster.team_count", team=team.name), team.active_members)
+    st.metric(t("roster.team_count", team=md(team.name)), team.active_members)
     st.caption(t("roster.min_size_delta", n=team.min_size))
     if team.short:
         st.warning(t("roster.team_short", n=team.min_size - team.active_members))
@@ -59,14 +62,16 @@ def members(actor: Actor, view: roster.CommunityRoster) -> None:
         reveal_buttons(actor, "member", member.id, ("phone", "id_number"))
     if view.can_edit:
         edit_member_form(actor, view, member)
+        team_buttons(actor, view, member)
         active_button(actor, "member", member.id, member.version, member.active, member.name)
 
 
 def _team_form(actor: Actor, view: roster.CommunityRoster, team: roster.TeamView | None) -> None:
     form = f"team_{team.id if team else 'new'}"
-    prefix = f"{form}_{team.version if team else 0}"
+    seen = seen_version("team", team.id, team.version) if team else None
+    prefix = f"{form}_{seen or 0}"  # the version drawn before: a stale click lands
     errors = pop_errors(form)
-    with st.form(prefix):
+    with st.form(prefix, enter_to_submit=False):
         st.text_input(t("roster.f_team_name"), value=team.name if team else "",
                       key=f"{prefix}_name", max_chars=64)
         field_error(errors, "name")
@@ -95,13 +100,13 @@ def _team_form(actor: Actor, view: roster.CommunityRoster, team: roster.TeamView
                   "leader_member_id": s_.get(f"{prefix}_leader")}
         save(form, lambda s: roster.save_team(
             s, actor=actor, community_id=view.id, values=values,
-            team_id=team.id if team else None, shown_version=team.version if team else None),
+            team_id=team.id if team else None, shown_version=seen),
             t("roster.saved", name=str(values["name"] or "").strip()),
-            [f"{prefix}_name"] if team is None else [])
+            [f"{prefix}_name"] if team is None else [seen_key("team", team.id)])
 
 
 def teams(actor: Actor, view: roster.CommunityRoster) -> None:
-    st.dataframe(teams_frame(view), hide_index=True, key="teams_table")
+    table(teams_frame(view), empty="roster.empty_teams", hide_index=True, key="teams_table")
     if not view.can_edit:
         return
     with st.expander(t("roster.add_team")):

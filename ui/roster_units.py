@@ -10,14 +10,16 @@ from ui.bridge import db_session
 from ui.i18n import label, t
 from ui.roster_forms import active_button, reveal_buttons, save
 from ui.roster_views import officers_block, units_frame
+from ui.versions import seen_key, seen_version
 from ui.widgets import field_error, pop_errors
 
 
 def _unit_form(actor: Actor, view: roster.CommunityRoster, unit: roster.UnitView | None) -> None:
     form = f"unit_{unit.id if unit else 'new'}"
-    prefix = f"{form}_{unit.version if unit else 0}"
+    seen = seen_version("unit", unit.id, unit.version) if unit else None
+    prefix = f"{form}_{seen or 0}"  # the version drawn before: a stale click lands
     errors = pop_errors(form)
-    with st.form(prefix):
+    with st.form(prefix, enter_to_submit=False):
         st.text_input(t("roster.f_unit_name"), value=unit.name if unit else "",
                       key=f"{prefix}_name", max_chars=128)
         field_error(errors, "name")
@@ -46,9 +48,9 @@ def _unit_form(actor: Actor, view: roster.CommunityRoster, unit: roster.UnitView
         keys = [f"{prefix}_{k}" for k in ("name", "contact", "phone", "services")]
         save(form, lambda s: roster.save_unit(
             s, actor=actor, community_id=view.id, values=values,
-            unit_id=unit.id if unit else None, shown_version=unit.version if unit else None),
+            unit_id=unit.id if unit else None, shown_version=seen),
             t("roster.saved", name=str(values["name"] or "").strip()),
-            keys if unit is None else [])
+            keys if unit is None else [seen_key("unit", unit.id)])
 
 
 def units(actor: Actor, view: roster.CommunityRoster) -> None:
@@ -75,9 +77,10 @@ def units(actor: Actor, view: roster.CommunityRoster) -> None:
 def _officer_form(actor: Actor, view: roster.CommunityRoster,
                   officer: roster.OfficerView | None) -> None:
     form = f"officer_{officer.id if officer else 'new'}"
-    prefix = f"{form}_{officer.version if officer else 0}"
+    seen = seen_version("officer", officer.id, officer.version) if officer else 0
+    prefix = f"{form}_{seen or 0}"  # the version drawn before: a stale click lands
     errors = pop_errors(form)
-    with st.form(prefix):
+    with st.form(prefix, enter_to_submit=False):
         for field, value, size in (("name", officer.name if officer else "", 64),
                                    ("badge_no", officer.badge_no if officer else "", 16)):
             st.text_input(t(f"roster.f_officer_{field}"), value=value, key=f"{prefix}_{field}",
@@ -104,8 +107,9 @@ def _officer_form(actor: Actor, view: roster.CommunityRoster,
         else:
             def action(s):  # type: ignore[no-untyped-def]
                 return roster.edit_officer(s, actor=actor, officer_id=officer.id,
-                                           shown_version=officer.version, values=values)
-        save(form, action, t("roster.saved", name=str(values["name"] or "").strip()), [])
+                                           shown_version=seen, values=values)
+        save(form, action, t("roster.saved", name=str(values["name"] or "").strip()),
+             [seen_key("officer", officer.id)] if officer else [])
 
 
 def officer(actor: Actor, view: roster.CommunityRoster) -> None:
@@ -135,7 +139,8 @@ def officer(actor: Actor, view: roster.CommunityRoster) -> None:
 
 def active_button_officer(actor: Actor, own: roster.OfficerView) -> None:
     verb = "deactivate" if own.active else "reactivate"
+    seen = seen_version("officer_active", own.id, own.version)
     if st.button(t(f"roster.{verb}"), key=f"officer_{verb}_{own.id}"):
         save(f"officer_{own.id}", lambda s: roster.set_officer_active(
-            s, actor=actor, officer_id=own.id, shown_version=own.version,
+            s, actor=actor, officer_id=own.id, shown_version=seen,
             active=not own.active), t(f"roster.{verb}d", name=own.name), [])

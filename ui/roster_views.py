@@ -10,13 +10,11 @@ from services.actor import Actor
 from services.errors import ServiceError
 from ui.bridge import db_session
 from ui.i18n import label, lang, t
-from ui.widgets import show_error
+from ui.markdown import md
+from ui.places import place
+from ui.widgets import show_error, table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def community_label(name: str, name_en: str) -> str:
-    return name_en if lang() == "en" and name_en else name
 
 
 def gap_text(gaps: roster.Gaps) -> str:
@@ -35,7 +33,7 @@ def gap_text(gaps: roster.Gaps) -> str:
 
 def district_frame(rows: list[roster.CommunitySummary]) -> pd.DataFrame:
     return pd.DataFrame({
-        t("roster.col_community"): [community_label(r.name, r.name_en) for r in rows],
+        t("roster.col_community"): [place(r.name, r.name_en) for r in rows],
         t("roster.col_kind"): [t(f"roster.community_kind.{r.kind}") for r in rows],
         t("roster.col_officer"): [r.officer or "—" for r in rows],
         t("roster.col_teams"): [r.teams for r in rows],
@@ -67,7 +65,7 @@ def officers_block(view: roster.CommunityRoster) -> None:
         if not o.active:
             flags.append(t("roster.inactive"))
         st.text(f"{o.name}（{o.badge_no}） {o.phone_masked}  ·  " + " · ".join(flags))
-    st.caption(t("roster.police_office", office=view.police_office))
+    st.caption(t("roster.police_office", office=md(place(view.police_office))))
 
 
 def teams_frame(view: roster.CommunityRoster) -> pd.DataFrame:
@@ -102,7 +100,7 @@ def overview(view: roster.CommunityRoster) -> None:
     """The 1 (officers), the 10 (teams), the N (social units)."""
     officers_block(view)
     st.subheader(t("roster.the_ten"))
-    st.dataframe(teams_frame(view), hide_index=True, key="community_teams")
+    table(teams_frame(view), empty="roster.empty_teams", hide_index=True, key="community_teams")
     st.subheader(t("roster.the_n"))
     if view.units:
         st.dataframe(units_frame(view), hide_index=True, key="community_units")

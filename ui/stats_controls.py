@@ -19,11 +19,14 @@ from services.stats.export import csv_bytes, labelled, xlsx_bytes
 from services.stats.periods import PRESETS, Period, period_for
 from ui.bridge import engine
 from ui.charts import total_height
+from ui.figures import figures
 from ui.i18n import lang, t, translate
+from ui.markdown import md
+from ui.places import place
 
 
 def place_name(row: pd.Series) -> str:
-    return str(row["name_en"] or row["name"]) if lang() == "en" else str(row["name"])
+    return place(str(row["name"]), str(row["name_en"] or ""))
 
 
 def period_chooser(today: date) -> Period:
@@ -34,10 +37,10 @@ def period_chooser(today: date) -> Period:
     first = last = None
     if preset == "since_date":
         first = cols[1].date_input(t("stats.since"), value=today - timedelta(days=30),
-                                   max_value=today, key="stats_since")
+                                   max_value=today, format="YYYY-MM-DD", key="stats_since")
     elif preset == "custom":
         chosen = cols[1].date_input(t("stats.range"), value=(today - timedelta(days=30), today),
-                                    max_value=today, key="stats_range")
+                                    max_value=today, format="YYYY-MM-DD", key="stats_range")
         if isinstance(chosen, tuple | list) and len(chosen) == 2:
             first, last = chosen
     try:
@@ -77,13 +80,16 @@ def scope_filter(places: pd.DataFrame) -> tuple[list[int] | None, str]:
 def show_problem(exc: ServiceError) -> None:
     """A service error in the user's language; for bad input, what to change."""
     fields = getattr(exc, "fields", None) or {}
-    st.error(t(next(iter(fields.values()))) if fields else t(exc.key, **exc.params))
+    params = {k: md(v) for k, v in exc.params.items()}
+    st.error(t(next(iter(fields.values()))) if fields else t(exc.key, **params))
 
 
 def table(frame: pd.DataFrame, name: str, *, height: int | None = None) -> None:
-    """A table with translated headers, and CSV and Excel downloads of exactly what it shows."""
+    """A table with translated headers, its figures written as readers expect (ui.figures),
+    and CSV and Excel downloads of exactly what it shows (numbers kept as numbers)."""
     shown = labelled(frame, t)
-    st.dataframe(shown, hide_index=True, key=f"stats_table_{name}", height=height or "auto")
+    figures(frame, key=f"stats_table_{name}", height=height or "auto",
+            headers=dict(zip(frame.columns, shown.columns, strict=True)))
     downloads(name, lambda: {t(f"stats.table.{name}"): shown})
 
 
@@ -118,18 +124,14 @@ def downloads(name: str, frames: Callable[[], dict[str, pd.DataFrame]]) -> None:
         tables = frames()
         return xlsx_bytes(tables), sum(len(f) for f in tables.values())
 
-    cols = st.columns([1, 1, 4])
-    cols[0].download_button(t("common.download_csv"), audited(actor, f"stats.{name}", "csv",
-                                                              first),
-                            file_name=f"{name}.csv", mime="text/csv",
-                            key=f"stats_csv_{name}", on_click="ignore",
-                            icon=":material/download:")
-    cols[1].download_button(t("common.download_xlsx"), audited(actor, f"stats.{name}", "xlsx",
-                                                               every),
-                            file_name=f"{name}.xlsx", key=f"stats_xlsx_{name}",
-                            on_click="ignore", icon=":material/download:",
-                            mime="application/vnd.openxmlformats-officedocument."
-                                 "spreadsheetml.sheet")
+    row = st.container(horizontal=True)  # each button as wide as its words: columns cut them
+    row.download_button(t("common.download_csv"), audited(actor, f"stats.{name}", "csv", first),
+                        file_name=f"{name}.csv", mime="text/csv", key=f"stats_csv_{name}",
+                        on_click="ignore", icon=":material/download:")
+    row.download_button(t("common.download_xlsx"), audited(actor, f"stats.{name}", "xlsx", every),
+                        file_name=f"{name}.xlsx", key=f"stats_xlsx_{name}",
+                        on_click="ignore", icon=":material/download:",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def briefing_button(actor: Actor, today: date, communities: list[int] | None,

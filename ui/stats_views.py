@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -14,9 +15,11 @@ from services.stats.periods import Period
 from ui import charts
 from ui.bridge import db_session
 from ui.i18n import label, lang, t
+from ui.markdown import md
 from ui.stats_controls import draw, table
 
 Scope = Sequence[int] | None
+RANK_SHOWN = 30  # bars in the per-1,000-residents ranking; the caption says of how many
 
 
 def _name_col(frame: pd.DataFrame, col: str = "name") -> pd.Series:
@@ -51,13 +54,7 @@ def incidents_view(actor: Actor, period: Period, communities: Scope) -> None:
     draw(left, charts.grouped_bars(
         bars, title=t("stats.chart.incidents", period=period.label()),
         x_title=t("stats.col.category"), y_title=t("stats.col.incidents")))
-    totals = trend.groupby(["year", "month"], as_index=False)["count"].sum()
-    totals = totals.rename(columns={"year": "series", "count": "value"})
-    totals["series"] = totals["series"].astype(str)
-    draw(right, charts.trend_lines(
-        totals, title=t("stats.chart.trend", first=period.last.year - 1, last=period.last.year,
-                       through=period.last),
-        x_title=t("stats.col.month"), y_title=t("stats.col.incidents")))
+    _trend(right, trend, period)
     _ranking(ranking, period)
     places = places.assign(community=_name_col(places), station=_name_col(places, "station"),
                            category=[t(f"stats.cat.{c}") for c in places["category"]])
@@ -67,19 +64,60 @@ def incidents_view(actor: Actor, period: Period, communities: Scope) -> None:
                   "small_base"]], "incidents_by_community")
 
 
+def _trend(where: Any, trend: pd.DataFrame, period: Period) -> None:
+    """The monthly lines; a month not over yet is a hollow point apart, and said so."""
+    through = period.last
+    totals = incidents.trend_totals(trend, through).rename(
+        columns={"year": "series", "count": "value"})
+    totals["series"] = totals["series"].astype(str)
+    draw(where, charts.trend_lines(
+        totals, title=t("stats.chart.trend", first=through.year - 1, last=through.year,
+                        through=through),
+        x_title=t("stats.col.month"), y_title=t("stats.col.incidents"),
+        partial_label=t("stats.trend.partial_point", through=f"{through:%m-%d}")))
+    if totals["partial"].any():
+        where.caption(t("stats.trend.partial", n=through.day,
+                        first=through.replace(day=1), through=through))
+
+
 def _ranking(ranking: pd.DataFrame, period: Period) -> None:
+    """Incidents per 1,000 residents: the top RANK_SHOWN bars, saying how many of how many
+    are shown and why some are not ranked; no ranking of fewer than two communities."""
+    if ranking.empty:
+        return
     ranked = ranking[ranking["ranked"]]
-    chart = pd.DataFrame({"label": _name_col(ranked), "value": ranked["rate_per_1000"],
-                          "detail": [t("stats.rank_detail", count=c, population=p)
-                                     for c, p in zip(ranked["count"], ranked["population"],
+    unranked = len(ranking) - len(ranked)
+    if len(ranking) == 1:
+        st.caption(_single(ranking.iloc[0]))
+        return
+    if len(ranked) < 2:
+        st.caption(t("stats.rank.too_few", n=len(ranked), total=len(ranking),
+                     min=incidents.RANK_MIN_COUNT))
+        return
+    top = ranked.head(RANK_SHOWN)
+    chart = pd.DataFrame({"label": _name_col(top), "value": top["rate_per_1000"],
+                          "detail": [t("stats.rank_detail", count=fmt.number(c),
+                                       population=fmt.number(p))
+                                     for c, p in zip(top["count"], top["population"],
                                                      strict=True)]})
     draw(st, charts.ranked_bars(
-        chart.head(30), title=t("stats.chart.ranking", period=period.label()),
+        chart, title=t("stats.chart.ranking", period=period.label()),
         x_title=t("stats.col.rate_per_1000"), y_title=t("stats.col.community"),
         value_format=".2f"))
-    unranked = len(ranking) - len(ranked)
+    st.caption(t("stats.rank.top", shown=len(top), ranked=fmt.number(len(ranked)))
+               if len(top) < len(ranked) else t("stats.rank.all", n=len(ranked)))
     if unranked:
         st.caption(t("stats.unranked", n=unranked, min=incidents.RANK_MIN_COUNT))
+
+
+def _single(row: pd.Series) -> str:
+    """The one community of the scope: its own figure, no ranking of one."""
+    name = _name_col(row.to_frame().T).iloc[0]
+    if fmt.missing(row["rate_per_1000"]):
+        return t("stats.rank.single_no_population", community=md(name), count=fmt.number(
+            row["count"]))
+    return t("stats.rank.single", community=md(name), rate=fmt.number(row["rate_per_1000"], 2),
+             count=fmt.number(row["count"]), population=fmt.number(row["population"]))
 
 
 def disputes_view(actor: Actor, period: Period, communities: Scope) -> None:
@@ -118,3 +156,6 @@ def disputes_view(actor: Actor, period: Period, communities: Scope) -> None:
     pairs = pairs.groupby(["dispute_id", "earlier_id"], as_index=False).agg(
         reason=("reason", sep.join))
     table(pairs, "came_back")
+    cut = fmt.shown_of(pairs["dispute_id"].nunique(), back.came_back, t, "stats.cut.came_back")
+    if cut:
+        st.caption(cut)

@@ -14,9 +14,11 @@ from services.stats.periods import Period
 from ui import charts
 from ui.bridge import db_session
 from ui.i18n import label, lang, t
+from ui.places import place
 from ui.stats_controls import draw, table
 
 Scope = Sequence[int] | None
+MEMBERS_SHOWN = 2000  # per_member's limit: the most active first, the caption says of how many
 
 
 def leads_view(actor: Actor, period: Period, communities: Scope) -> None:
@@ -49,7 +51,8 @@ def _handling(h: leads.LeadHandling) -> None:
                    help=t("stats.leads.closed_help", n=h.closed))
     times = pd.DataFrame([
         (t(f"stats.leads.{name}"), d.n, fmt.duration(d.median_s, t), fmt.duration(d.p90_s, t))
-        for name, d in (("dispatch", h.dispatch), ("accept", h.accept), ("resolve", h.resolve))],
+        for name, d in (("dispatch", h.dispatch), ("accept", h.accept), ("to_scene", h.to_scene),
+                        ("resolve", h.resolve))],
         columns=["measure", "leads", "median", "p90"])
     deadlines = pd.DataFrame([
         (t("stats.leads.accept_deadline"), h.accept_base, h.accept_on_time,
@@ -67,8 +70,7 @@ def _handling(h: leads.LeadHandling) -> None:
 
 def _volumes(volumes: leads.LeadVolumes) -> None:
     by_place, by_team = volumes.by_community, volumes.by_team
-    names = by_place["name_en"].where(by_place["name_en"] != "", by_place["name"]) \
-        if lang() == "en" else by_place["name"]
+    names = [place(n, e or "") for n, e in zip(by_place["name"], by_place["name_en"], strict=True)]
     st.subheader(t("stats.table.leads_by_community"))
     table(by_place.assign(community=names)[["community", "leads", "share"]],
           "leads_by_community")
@@ -82,7 +84,8 @@ def _volumes(volumes: leads.LeadVolumes) -> None:
 def presence_view(actor: Actor, today: date, communities: Scope) -> None:
     default = date(today.year if today > date(today.year, 7, 1) else today.year - 1, 7, 1)
     split = st.date_input(t("stats.presence.split"), value=default,
-                          max_value=today - timedelta(days=1), key="stats_split")
+                          max_value=today - timedelta(days=1),
+                          format="YYYY-MM-DD", key="stats_split")
     with db_session() as s:
         change = presence.hours_change(s, actor=actor, today=today, split=split,
                                        communities=communities)
@@ -122,6 +125,11 @@ def teams_view(actor: Actor, period: Period, communities: Scope) -> None:
                            else options[i])
     with db_session() as s:
         members = teams.per_member(s, actor=actor, period=period, team_id=team_id,
-                                   communities=communities)
+                                   communities=communities, limit=MEMBERS_SHOWN)
+        total = teams.member_rows(s, actor=actor, team_id=team_id, communities=communities) \
+            if len(members) >= MEMBERS_SHOWN else len(members)
     members["kind"] = [label("stats.team_kind", k) for k in members["kind"]]
     table(members.drop(columns=["member_id"]), "members", height=360)
+    cut = fmt.shown_of(len(members), total, t, "stats.cut.members")
+    if cut:
+        st.caption(cut)

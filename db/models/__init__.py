@@ -1,6 +1,12 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
-from db.models.activity import AuditLog, IncidentCount, Presence
+from db.models.activity import (
+    AuditLog,
+    ImportedIncident,
+    ImportMapping,
+    IncidentCount,
+    Presence,
+)
 from db.models.alerts import Alert, AlertPhoto, AlertRecipient
 from db.models.cases import (
     AssistanceCase,
@@ -12,17 +18,19 @@ from db.models.cases import (
 )
 from db.models.leads import Deadline, DispatchRule, Lead, LeadEvent, LeadPhoto, Task
 from db.models.org import Community, District, Grid, PoliceOffice, Station, Subdistrict
-from db.models.roster import Member, Officer, SocialUnit, Team
+from db.models.roster import Member, Membership, Officer, SocialUnit, Team
 from db.models.users import AuthSession, SignInAttempt, SystemSetting, User, UserCommunity
+from db.models.worker import WorkerLease
 
 __all__ = [
     "Alert", "AlertPhoto", "AlertRecipient", "AssistanceCase", "AssistanceMeasure",
     "AssistanceVisit",
     "AuditLog", "AuthSession", "CaseAccess", "Community", "Deadline", "DispatchRule",
-    "District", "Dispute", "Grid", "IncidentCount", "Lead", "LeadEvent", "LeadPhoto",
-    "MediationStep", "Member", "Officer", "PoliceOffice", "Presence", "SignInAttempt",
+    "District", "Dispute", "Grid", "ImportMapping", "ImportedIncident", "IncidentCount",
+    "Lead", "LeadEvent", "LeadPhoto", "MediationStep", "Member", "Membership", "Officer",
+    "PoliceOffice", "Presence", "SignInAttempt",
     "SocialUnit", "Station", "Subdistrict", "SystemSetting", "Task", "Team", "User",
-    "UserCommunity",
+    "UserCommunity", "WorkerLease",
 ]
 
 import db.ddl  # noqa: E402,F401 - append-only triggers on audit_log for create_all too

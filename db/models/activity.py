@@ -28,6 +28,36 @@ class IncidentCount(Base):
     )
 
 
+class ImportMapping(Base):
+    """What a name in another system's export means in Pingan, remembered per source:
+    a dispatch category ("盗窃") -> a Pingan category, or a community name -> a community id."""
+
+    __tablename__ = "import_mapping"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # category | community
+    name: Mapped[str] = mapped_column(String(128))
+    target: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
+    __table_args__ = (UniqueConstraint("source", "kind", "name", name="uq_import_mapping_name"),)
+
+
+class ImportedIncident(Base):
+    """One incident counted from a per-incident export: its number makes a re-import add
+    nothing twice, and a corrected incident move from its old count to its new one."""
+
+    __tablename__ = "imported_incident"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    number: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(16))
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("source", "number", name="uq_imported_incident_number"),)
+
+
 class Presence(Base):
     """Time an officer spent stationed in a community: a check-in/out or a weekly entry."""
 

@@ -42,6 +42,8 @@ class AssistanceMeasure(Base):
     )
     due_date: Mapped[date | None] = mapped_column(Date, default=None)
     status: Mapped[str] = mapped_column(String(16), default="planned")  # planned|in_progress|done
+    # The local day the worker first found it past due and not done (flagged once, audited).
+    overdue_since: Mapped[date | None] = mapped_column(Date, default=None)
     note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 

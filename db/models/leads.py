@@ -85,6 +85,7 @@ class LeadEvent(Base):
     __table_args__ = (
         Index("ix_lead_event_actor", "actor_user_id", "action"),
         Index("ix_lead_event_lead_status", "lead_id", "to_status"),  # "was it ever escalated"
+        Index("ix_lead_event_action_at", "action", "at"),  # the board: a shift's escalations
     )
 
 
@@ -134,6 +135,9 @@ class Task(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), default=None)
+    # given to a social unit (the "N"): it takes the task, the officer records its report-back
+    social_unit_id: Mapped[int | None] = mapped_column(ForeignKey("social_unit.id"), index=True,
+                                                       default=None)
     claimed_at: Mapped[datetime | None] = mapped_column(default=None)
     report: Mapped[str] = mapped_column(Text, default="")
     done_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -143,3 +147,4 @@ class Task(Base):
     cancel_cause: Mapped[str | None] = mapped_column(String(16), default=None)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    __table_args__ = (Index("ix_task_status_team", "status", "team_id"),)  # the board's units

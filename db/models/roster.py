@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, utcnow
@@ -41,12 +41,13 @@ class Team(Base):
 
 
 class Member(Base):
+    """A person, identified once (ID number, else name + phone); their teams are memberships."""
+
     __tablename__ = "member"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str] = mapped_column(String(20), index=True)
     id_number: Mapped[str | None] = mapped_column(String(18), unique=True, default=None)
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True, default=None)
     skills: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # e.g. {"days": [0..6], "from": "08:00", "to": "20:00", "night": false}
@@ -54,6 +55,21 @@ class Member(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Membership(Base):
+    """A person serving in a team: one resident may serve in the patrol and mediation teams.
+
+    Leaving a team deletes the row (the audit keeps the history); a person always keeps at
+    least one membership: leaving the last team deactivates them instead.
+    """
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("member_id", "team_id", name="uq_membership_person_team"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SocialUnit(Base):

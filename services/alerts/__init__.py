@@ -12,6 +12,7 @@ from services.alerts.common import (
     mobilisation,
 )
 from services.alerts.drafts import amend, close_alert, save_draft
+from services.alerts.expiry import expire_alerts
 from services.alerts.photos import read_photo
 from services.alerts.publish import Reach, preview, publish, recipients_for
 from services.alerts.read import (
@@ -33,7 +34,7 @@ from services.alerts.respond import acknowledge, record_mobilised, report_sighti
 __all__ = [
     "OUTCOMES", "ROLES", "SKILLS", "STATUSES", "TEAM_KINDS", "AlertDetail", "AlertRow",
     "AlertView", "Counts", "Mine", "Pending", "Reach", "Sighting", "Target", "acknowledge",
-    "amend", "area_choices", "close_alert", "counts", "get_alert", "list_alerts",
+    "amend", "area_choices", "close_alert", "counts", "expire_alerts", "get_alert", "list_alerts",
     "mobilisation", "preview", "publish", "read_photo", "recent_outcomes", "recipients_for",
     "record_mobilised", "report_sighting", "save_draft", "to_acknowledge",
 ]

@@ -86,8 +86,11 @@ def _member_rows(session: Session, actor: Actor, target: Target, at: datetime
     teams = {int(t): (int(c), leader) for t, c, leader in session.execute(
         select(Team.id, Team.community_id, Team.leader_member_id)
         .where(Team.id.in_(sorted({h.team_id for h in helpers}))))}
-    if "member" not in target.roles:
-        helpers = [h for h in helpers if teams[h.team_id][1] == h.member_id]
+    if "member" not in target.roles:  # a leader may be listed under another of their teams
+        led = set(session.scalars(select(Team.leader_member_id).where(
+            Team.active.is_(True), Team.leader_member_id.in_(sorted({h.member_id
+                                                                       for h in helpers})))))
+        helpers = [h for h in helpers if h.member_id in led]
     leaders = {leader for _, leader in teams.values() if leader is not None}
     users = _accounts(session, User.member_id, [h.member_id for h in helpers] + list(leaders))
     officer_of = {int(c): o for c, o in session.execute(select(Community.id, Community.officer_id)

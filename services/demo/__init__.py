@@ -21,6 +21,7 @@ from services.demo import (
     disputes,
     incidents,
     lead_rows,
+    live,
     org,
     presence,
     roster,
@@ -185,6 +186,8 @@ def _finish(w: Writer, world: World, counts: dict[str, int]) -> None:
     session = Session(bind=w.conn)
     session.add(SystemSetting(key=SETTING_KEY, value=json.dumps(value)))
     session.flush()
+    live.start_state(session, at=world.cal.anchor, seed=world.rngs.seed,
+                     per_day=counts["leads"] / len(world.cal.day_ordinals()))
     audit.record(session, actor=None, actor_name="system", action="demo.load",
                  entity="demo", after={**counts, "seed": world.rngs.seed,
                                        "today": world.cal.today.isoformat()})

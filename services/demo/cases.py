@@ -24,6 +24,17 @@ GRANDMOTHER: list[Measure] = [
     ("community_workers", "counselling", "双林社区社工站", "-12", "in_progress",
      "每两周一次心理疏导，第三次因孩子生病改期，尚未完成。"),
 ]
+GRANNY_CHEN = "陈婆婆（陈桂兰）一家（祖孙三人）"  # the report's one-to-one file
+# Her visits as the report tells them: each department comes to the house, days after opening.
+GRANNY_VISITS = (
+    (1, "{officer}", "首次走访陈婆婆家，核实家庭困难情况，建立一对一帮扶档案，"
+                     "联系民政、司法、教育和社工。"),
+    (6, "区民政局社会救助科", "上门核对低保申请材料，当场发放临时救助金。"),
+    (15, "区法律援助中心律师", "上门讲解监护和抚恤金申领手续，代写申请材料。"),
+    (24, "孩子所在学校班主任", "家访，告知学杂费减免和助学金已落实，孩子学习情况良好。"),
+    (40, "双林社区社工站社工", "第一次心理疏导，陈婆婆和孩子情绪较前稳定。"),
+    (70, "{officer}", "回访，低保按月到账，督促法律援助和心理疏导按期推进。"),
+)
 ALONE: list[Measure] = [
     ("civil_affairs", "subsistence_allowance", "区民政局社会救助科", 25, "done",
      "已纳入低保。"),
@@ -54,9 +65,9 @@ def write_cases(w: Writer, world: World) -> int:
     urban = next(c for c in range(len(comms)) if comms[c].sub == 2)
     elder = next(c for c in range(len(comms)) if comms[c].sub == 0)
     files: list[dict[str, Any]] = [
-        _file(world, world.shuanglin, 95, "周桂兰一家（祖孙三人）",
-              [("周桂兰", "本人", False, 67), ("周子轩", "孙子", True, 12),
-               ("周雨萱", "孙女", False, 9)],
+        _file(world, world.shuanglin, 95, GRANNY_CHEN,
+              [("陈桂兰", "本人", False, 67), ("陈子轩", "孙子", True, 12),
+               ("陈雨萱", "孙女", False, 9)],
               "儿子因病去世、儿媳离家，祖母独自抚养两个孙子女，家庭无稳定收入；孩子需要就学保障和心理疏导。",
               GRANDMOTHER, None),
         _file(world, village, 150, "刘德明（独居，肢体残疾）", [("刘德明", "本人", True, 71)],
@@ -74,9 +85,10 @@ def write_cases(w: Writer, world: World) -> int:
     for case_id, f in zip(ids, files, strict=True):
         opened = f.pop("_opened")
         measures += [{**m, "case_id": case_id} for m in f.pop("_measures")]
+        plan = (_granny_visits(world) if f["household"] == GRANNY_CHEN
+                else _visits(world, f["community_id"], opened))
         visits += [{"case_id": case_id, "at": dates.utc(opened + d * 86_400 + 15 * 3_600),
-                    "visitor": who, "findings": what}
-                   for d, who, what in _visits(world, f["community_id"], opened)]
+                    "visitor": who, "findings": what} for d, who, what in plan]
         f["id"] = case_id
     w.insert(AssistanceCase, files)
     w.insert(AssistanceMeasure, measures)
@@ -123,3 +135,8 @@ def _visits(world: World, community_id: int, opened: int) -> list[tuple[int, str
             (span * 3 // 10, "社区工作者", "了解救助金到位情况，生活基本稳定。"),
             (span * 6 // 10, officer, "回访，协调解决就学和就医问题。"),
             (span * 9 // 10, "社工", "心理疏导，情绪较前好转。")]
+
+
+def _granny_visits(world: World) -> list[tuple[int, str, str]]:
+    officer = world.officer_names[world.community_officer[world.shuanglin]]
+    return [(d, who.format(officer=officer), what) for d, who, what in GRANNY_VISITS]

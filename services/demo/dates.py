@@ -76,14 +76,14 @@ class Calendar:
 
     @property
     def july(self) -> date:
-        return date(self.today.year, 7, 1)
+        """When the pilot began: the most recent 1 July (last year's, when loaded in spring)."""
+        july = date(self.today.year, 7, 1)
+        return july if self.today >= july else date(self.today.year - 1, 7, 1)
 
     def day_ordinals(self, last: date | None = None) -> np.ndarray:
         end = last or self.today - timedelta(days=1)
         return np.arange(self.first.toordinal(), end.toordinal() + 1)
 
     def since_july(self) -> tuple[tuple[date, date], tuple[date, date]] | None:
-        """([1 July, today], [1 July last year, today - 1 year]), or None before July."""
-        if self.today < self.july:
-            return None
+        """([pilot's 1 July, today], the same days a year before): the statistics' default."""
         return (self.july, self.today), (year_before(self.july), year_before(self.today))

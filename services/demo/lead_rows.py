@@ -8,10 +8,11 @@ from typing import Any
 import numpy as np
 
 from db.models import Lead, LeadEvent
-from services.demo import texts
+from services.demo import lead_tasks, texts
 from services.demo.leads import CATEGORIES, DEADLINES, LEVELS, URGENCIES, Leads
 from services.demo.world import World
 from services.demo.writer import Writer
+from services.leadstate import closed_level
 
 CHUNK = 20_000
 FULL_HISTORY_DAYS = 90  # older leads keep a compact history: created .. closed, five events
@@ -60,10 +61,16 @@ def write_leads(w: Writer, world: World, leads: Leads,
     rng = world.rngs.np("lead_rows")
     pick = rng.integers(0, 24, len(leads))
     events = 0
+    pool = lead_tasks.takers(world)
+    m = world.members
+    team = np.array([world.team_ids[(m.community[i], m.kind[i])] for i in range(len(m.ids))])
     for start in range(0, len(leads), CHUNK):
         sl = slice(start, min(start + CHUNK, len(leads)))
         people = _people(world, leads, sl)
+        people["by_team"] = lead_tasks.by_team(world, leads, sl, pool)
         w.insert_columns(Lead, _lead_columns(world, leads, sl, ids, pools, pick, people))
+        lead_tasks.write_tasks(w, world, leads, sl, ids, people["officer_user"],
+                               np.array(world.community_ids)[people["community"]], pool, team)
         ev = _event_columns(world, leads, sl, ids, pools, pick, people)
         ev["id"] = w.ids(LeadEvent, len(ev["lead_id"]))
         events += w.insert_columns(LeadEvent, ev)
@@ -101,14 +108,14 @@ def _lead_columns(world: World, leads: Leads, sl: slice, ids: np.ndarray, pools:
     addr = leads.address[sl]
     accept_min = np.array([DEADLINES[u][0] for u in URGENCIES])[urg] * 60
     resolve_min = np.array([DEADLINES[u][1] for u in URGENCIES])[urg] * 60
-    level = np.where(t["escalated"] >= 0, lvl, np.where((lvl == 1) & (t["accepted"] >= 0), 1, 0))
+    # dispatch gives the community officer ("community"); escalation raises it
+    level = np.where(t["escalated"] >= 0, lvl, 1)
     phones = np.array(world.members.phone + [""], dtype=object)[leads.reporter[sl]]
     first = sl.start or 0
     desc = [pools.description(g, c, a) if first + i not in leads.texts
             else leads.texts[first + i].format(a=pools.address[g][a])
             for i, (g, c, a) in enumerate(zip(grid.tolist(), cat.tolist(), addr.tolist(),
                                               strict=True))]
-    closed = t["closed"] >= 0
     resolved = t["resolved"] >= 0
     return {
         "id": ids[sl], "created_at": t["created"],
@@ -127,8 +134,8 @@ def _lead_columns(world: World, leads: Leads, sl: slice, ids: np.ndarray, pools:
         "dispatched_at": t["dispatched"], "accepted_at": t["accepted"],
         "resolved_at": t["resolved"], "closed_at": t["closed"],
         "accept_due_at": t["created"] + accept_min, "resolve_due_at": t["created"] + resolve_min,
-        "closed_level": [LEVELS[v] if c else None for v, c in zip(lvl.tolist(), closed.tolist(),
-                                                                    strict=True)],
+        "closed_level": [closed_level(LEVELS[v], by_team=b) if r else None for v, b, r in zip(
+            level.tolist(), people["by_team"].tolist(), resolved.tolist(), strict=True)],
         "resolution": [pools.resolution[v][k] if r else "" for v, k, r in
                        zip(lvl.tolist(), pick[sl].tolist(), resolved.tolist(), strict=True)],
         "alert_id": _none0(leads.alert_id[sl]),

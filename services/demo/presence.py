@@ -26,14 +26,14 @@ def write_presence(w: Writer, world: World) -> int:
         day = first
         while day < cal.today:
             new_regime = day >= cal.july
-            for begin, finish in (_after(day, rng) if new_regime else _before(day, rng)):
+            for begin, finish in (pilot_shifts(day, rng) if new_regime else _before(day, rng)):
                 spans.append((k, rng.choice(beat), begin, min(finish, cal.anchor - 60)))
             day += timedelta(days=1)
     start = np.array([s[2] for s in spans], dtype=np.int64)
     end = np.array([s[3] for s in spans], dtype=np.int64)
     officers = len(world.officer_ids)
     july = min(dates.day_epoch(cal.july), cal.anchor)  # loaded before July: only the days so far
-    windows = [(dates.day_epoch(date(cal.today.year, 1, 1)), july, HOURS_BEFORE),
+    windows = [(dates.day_epoch(date(cal.july.year, 1, 1)), july, HOURS_BEFORE),
                (july, cal.anchor, HOURS_AFTER)]
     for lo, hi, per_week in windows:
         if hi > lo:
@@ -55,7 +55,7 @@ def _before(day: date, rng: random.Random) -> list[tuple[int, int]]:
     return [(start, start + int(rng.gauss(3.0, 0.6) * HOUR))]
 
 
-def _after(day: date, rng: random.Random) -> list[tuple[int, int]]:
+def pilot_shifts(day: date, rng: random.Random) -> list[tuple[int, int]]:
     """Stationed in the community: weekday shifts, some weekends, a late patrol now and then."""
     base = dates.day_epoch(day)
     wd = day.weekday()

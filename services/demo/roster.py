@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from db.models import Member, SocialUnit, Team
+from db.models import Member, Membership, SocialUnit, Team
 from services.demo import dates, texts
 from services.demo.names import person_name
 from services.demo.world import World
@@ -43,8 +43,11 @@ def write_roster(w: Writer, world: World) -> int:
         leaders.append((team_ids[t], first))
     rows.extend(_inactive(world, rng, plan, team_ids, gaps))
     ids = w.ids(Member, len(rows))
+    memberships = []
     for r, i in zip(rows, ids, strict=True):
         r["id"] = i
+        memberships.append({"member_id": i, "team_id": r.pop("team_id"),
+                            "created_at": r["created_at"]})
         m = world.members
         m.ids.append(i)
         m.community.append(r.pop("_community"))
@@ -58,6 +61,7 @@ def write_roster(w: Writer, world: World) -> int:
          "name": world.layout.communities[c].name + KINDS[kind][0],
          "min_size": _min_size(world, c, kind)} for t, (c, kind, _) in enumerate(plan)])
     w.insert(Member, rows)
+    w.insert(Membership, memberships)
     w.update(Team, "leader_member_id", [(t, ids[first]) for t, first in leaders])
     return _social_units(w, world)
 
@@ -146,7 +150,13 @@ def _social_units(w: Writer, world: World) -> int:
                 "contact_name": person_name(rng, rng.random() < 0.6),
                 "contact_phone": world.phones.next(),
                 "services": texts.unit_services(kind, rng), "active": rng.random() > 0.03})
+    rows += _article_units(world, rows)
     ids = w.ids(SocialUnit, len(rows))
+    by_id = {cid: k for k, cid in enumerate(world.community_ids)}
+    for r, i in zip(rows, ids, strict=True):
+        if r["active"]:
+            world.units.setdefault(by_id[int(str(r["community_id"]))], []).append(
+                (i, str(r["kind"]), str(r["name"])))
     return w.insert(SocialUnit, [{**r, "id": i} for r, i in zip(rows, ids,
                                                                            strict=True)])
 
@@ -156,3 +166,31 @@ def grid_workers(world: World, c: int) -> list[int]:
     m = world.members
     return [i for i in range(len(m.ids))
             if m.community[i] == c and m.kind[i] == "grid_worker" and m.active[i]]
+
+
+BANK_SERVICES = ["反诈宣传", "可疑交易提醒", "安防监控共享"]
+
+
+def _article_units(world: World, rows: list[dict]) -> list[dict]:
+    """The report's "N": bank branches in a quarter of the urban communities, and in Shuanglin
+    a bank branch, a property company and a school, whatever else was drawn."""
+    rng = world.rngs.py("article_units")
+    out = []
+    for c, spec in enumerate(world.layout.communities):
+        have = {r["kind"] for r in rows if r["community_id"] == world.community_ids[c]}
+        wanted = []
+        if c == world.shuanglin:
+            wanted = ["bank"] + [k for k in ("property", "school") if k not in have]
+        elif spec.kind == "community" and c % 4 == 0:
+            wanted = ["bank"]
+        for kind in wanted:
+            word = spec.name.removesuffix("社区").removesuffix("村")
+            bank = kind == "bank"
+            out.append({
+                "community_id": world.community_ids[c], "kind": "company" if bank else kind,
+                "name": f"重庆农村商业银行{word}支行" if bank else texts.unit_name(kind, spec, rng),
+                "contact_name": person_name(rng, rng.random() < 0.5),
+                "contact_phone": world.phones.next(),
+                "services": BANK_SERVICES if bank else texts.unit_services(kind, rng),
+                "active": True})
+    return out

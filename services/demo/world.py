@@ -55,6 +55,7 @@ class World:
     grid_login_member: int = -1  # member index of the demo "grid" account
     duty_user_ids: list[int] = field(default_factory=list)  # per station
     shuanglin: int = 0  # community index of 双林社区
+    units: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)  # per community
     _grids_by_community: dict[int, list[int]] = field(default_factory=dict)
 
     def grids_of(self, c: int) -> list[int]:

@@ -12,7 +12,9 @@ from services.leads.inbox import (
     inbox,
     inbox_sorts,
 )
-from services.leads.photos import read_photo
+from services.leads.more_info import answer_info
+from services.leads.news import Notice, ReporterNews, reporter_news
+from services.leads.photos import photo_gps, read_photo
 from services.leads.place import PlaceChoices, grids_of, place_choices
 from services.leads.report import NearbyLead, add_to_lead, nearby_leads, report_lead
 from services.leads.rules import (
@@ -23,7 +25,7 @@ from services.leads.rules import (
     save_deadlines,
     save_rules,
 )
-from services.leads.summary import Summary, summary
+from services.leads.summary import Summary, summary, urgent_waiting_count
 from services.leads.tasks import (
     TASK_STATUSES,
     TaskView,
@@ -35,8 +37,10 @@ from services.leads.tasks import (
     team_choices,
     unclaim_task,
 )
+from services.leads.unit_tasks import give_task_to_unit, record_unit_report, unit_choices
 from services.leads.urgent import UrgentNews, urgent_news
 from services.leads.waiting import communities_reached, dispatch_waiting
+from services.leads.where import PointInfo, describe_point, map_shapes, start_point
 from services.leads.workflow import OPEN_STATUSES, TRANSITIONS, act, escalate_overdue
 
 __all__ = [
@@ -50,6 +54,8 @@ __all__ = [
     "list_rules",
     "list_tasks", "nearby_leads", "officer_choices", "place_choices", "grids_of",
     "PlaceChoices", "read_photo", "report_lead", "save_deadlines", "save_rules",
-    "summary", "team_choices", "unclaim_task", "visible",
-    "UrgentNews", "urgent_news",
+    "summary", "team_choices", "unclaim_task", "urgent_waiting_count", "visible",
+    "UrgentNews", "urgent_news", "answer_info", "Notice", "ReporterNews", "reporter_news",
+    "PointInfo", "describe_point", "map_shapes", "photo_gps", "start_point",
+    "give_task_to_unit", "record_unit_report", "unit_choices",
 ]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, Table, bindparam, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from db.models import Lead, LeadEvent, Member, Task, Team
+from db.models import Lead, LeadEvent, Membership, Task, Team
 from services.actor import Actor, Role, refused_quietly
 from services.errors import NotFound
 from services.scope import lead_filter
@@ -17,7 +18,7 @@ CATEGORIES = ("public_order", "suspicious", "dispute", "fraud", "fire", "help", 
 URGENCIES = ("routine", "urgent", "emergency")
 LEVELS = ("grid", "community", "station", "district")
 STATUSES = ("new", "dispatched", "accepted", "in_progress", "resolved", "verified", "closed",
-            "escalated", "returned", "duplicate")
+            "escalated", "returned", "duplicate", "needs_info")
 DESCRIPTION_MAX = 2000
 NOTE_MAX = 2000
 
@@ -73,7 +74,9 @@ def team_ids(session: Session, actor: Actor) -> list[int]:
     """The teams the actor belongs to as a team member (grid workers and the '10')."""
     if actor.member_id is None:
         return []
-    return list(session.scalars(select(Member.team_id).where(Member.id == actor.member_id)))
+    return list(session.scalars(select(Membership.team_id)
+                                .where(Membership.member_id == actor.member_id)
+                                .order_by(Membership.team_id)))
 
 
 def visible(session: Session, actor: Actor) -> ColumnElement[bool]:
@@ -108,3 +111,34 @@ def load_visible(session: Session, actor: Actor, lead_id: int) -> Lead:
             refused_quietly(actor, f"scope:lead:{lead_id}")  # there, but not theirs: audited
         raise NotFound()
     return lead
+
+
+def forget_loaded(session: Session, model: Any, ids: list[int]) -> None:
+    """Rows changed by a Core UPDATE: expire any copy this session holds, so that it is
+    read again rather than shown as it was."""
+    for row_id in ids:
+        obj = session.identity_map.get(session.identity_key(model, row_id))
+        if obj is not None:
+            session.expire(obj)
+
+
+_VERSIONED: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def versioned_update(session: Session, table: Table, row_id: int, version: int,
+                     values: dict[str, Any], *, status: str | None = None) -> bool:
+    """UPDATE table SET values, version + 1 WHERE id, version (and status, if given) match:
+    True if the row was changed. The statement is made once per table and set of columns
+    (values go as parameters), so a sweep of a thousand rows does not build a thousand."""
+    keys = tuple(sorted(values))
+    key = (f"{table.name}:{status}", keys)
+    stmt = _VERSIONED.get(key)
+    if stmt is None:
+        where = [table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version")]
+        if status is not None:
+            where.append(table.c.status == bindparam("b_status"))
+        stmt = _VERSIONED[key] = update(table).where(*where).values(
+            {k: bindparam(f"v_{k}") for k in (*keys, "version")})
+    params = {f"v_{k}": v for k, v in values.items()} | {
+        "b_id": row_id, "b_version": version, "v_version": version + 1, "b_status": status}
+    return session.execute(stmt, params).rowcount == 1  # type: ignore[attr-defined, no-any-return]

@@ -16,7 +16,7 @@ from services.leads.common import LeadView, load_visible, view_of
 from services.leads.photos import PhotoView, list_photos
 from services.leads.workflow import allowed_actions
 from services.leadstate import DONE_STATUSES, UNACCEPTED_STATUSES
-from services.masking import mask_phone
+from services.masking import mask_text
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class LeadDetail:
     officer_name: str
     assignee_name: str
     reporter_name: str
-    reporter_contact: str  # masked unless the actor needs it
+    reporter_contact: str  # masked unless the actor needs it or reported the lead
     overdue: bool
     events: tuple[EventView, ...]
     photos: tuple[PhotoView, ...]
@@ -88,8 +88,9 @@ def get_lead(session: Session, *, actor: Actor, lead_id: int,
     community = session.get(Community, lead.community_id)
     officer_of_community = community.officer_id if community else None
     contact = lead.reporter_contact
-    if not may_see_contact(actor, officer_of_community, lead.assigned_officer_id):
-        contact = mask_phone(contact)
+    if not (lead.reporter_user_id == actor.user_id
+            or may_see_contact(actor, officer_of_community, lead.assigned_officer_id)):
+        contact = mask_text(contact)  # the reporter sees their own line as typed
     return LeadDetail(
         lead=view, community_name=community.name if community else "",
         grid_name=_name(session, Grid, Grid.name, lead.grid_id),

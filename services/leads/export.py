@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 from collections.abc import Callable
 from datetime import datetime
 
-from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
@@ -19,7 +16,8 @@ from services.errors import Invalid
 from services.leads.detail import may_see_contact
 from services.leads.inbox import InboxFilters, _ordering, conditions
 from services.leadstate import is_overdue
-from services.masking import mask_phone
+from services.masking import mask_text
+from services.spreadsheet import csv_bytes, xlsx_bytes
 
 EXPORT_MAX = 50_000
 COLUMNS = ("id", "created_at", "category", "urgency", "status", "community", "assignee",
@@ -47,7 +45,7 @@ def _rows(session: Session, actor: Actor, filters: InboxFilters, now: datetime,
     )
     out = []
     for r in session.execute(stmt):
-        contact = r[12] if may_see_contact(actor, r[16], r[17]) else mask_phone(r[12])
+        contact = r[12] if may_see_contact(actor, r[16], r[17]) else mask_text(r[12])
         out.append([r[0], clock.local(r[1]), label("leads.category", r[2]),
                     label("leads.urgency", r[3]), label("leads.status", r[4]), r[5], r[6],
                     clock.local(r[7]), clock.local(r[8]), label("common", "yes" if r[9] else "no"),
@@ -68,29 +66,9 @@ def export_leads(
     now = now or clock.now()
     rows = _rows(session, actor, filters, now, label or (lambda _p, code: code))
     head = [(headers or {}).get(c, c) for c in COLUMNS]
-    data = _csv(head, rows) if fmt == "csv" else _xlsx(head, rows)
+    data = csv_bytes(head, rows) if fmt == "csv" else xlsx_bytes({"leads": (head, rows)})
     audit.record(session, actor=actor, action="leads.export", entity="lead",
                  after={"format": fmt, "rows": len(rows),
                         "filters": {k: list(v) if isinstance(v, tuple) else v
                                     for k, v in dataclasses.asdict(filters).items()}})
     return data, len(rows)
-
-
-def _csv(head: list[str], rows: list[list[object]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(head)
-    for row in rows:  # a leading = + - @ would be run as a formula by spreadsheets
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
-    return buf.getvalue().encode("utf-8-sig")
-
-
-def _xlsx(head: list[str], rows: list[list[object]]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("leads")
-    ws.append(head)
-    for row in rows:
-        ws.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()

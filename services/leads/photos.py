@@ -1,15 +1,19 @@
-"""Lead photos: JPEG or PNG by content, size-capped, stored under random names outside the app."""
+"""Lead photos: decoded in full, re-encoded without metadata, stored under random names."""
 
 from __future__ import annotations
 
 import hashlib
+import io
+import math
 import os
 import secrets
+import struct
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import filetype
+from PIL import ExifTags, Image, ImageOps
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -21,7 +25,17 @@ from services.leads.common import load_visible
 
 MAX_PHOTOS = 3
 MAX_BYTES = 5 * 1024 * 1024
+# 40 megapixels: every phone camera's default picture fits; decoding one takes at most
+# ~160 MB (RGBA). The header is read before any pixel, so a 20000x20000 PNG of 389 KB is
+# refused without being decoded.
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 3000  # stored pictures are scaled down to this (plenty to read a plate or a face)
 ALLOWED = {"image/jpeg": "jpg", "image/png": "png"}
+_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png"}  # MPO: phone JPEGs
+# Everything a hostile or broken file makes Pillow raise while reading headers or pixels.
+_BROKEN = (OSError, ValueError, SyntaxError, TypeError, KeyError, IndexError, EOFError,
+           ZeroDivisionError, OverflowError, MemoryError, struct.error,
+           Image.DecompressionBombError)
 
 
 @dataclass(frozen=True)
@@ -41,21 +55,104 @@ def photo_dir(explicit: Path | None = None) -> Path:
     return explicit or load_settings().photo_dir
 
 
+def _open(data: bytes) -> Image.Image:
+    """Open (headers only) a JPEG or PNG of at most MAX_PIXELS; raises Invalid otherwise."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=("JPEG", "PNG"))
+    except _BROKEN + (Image.DecompressionBombWarning,) as exc:
+        if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
+            raise Invalid({"photos": "hardening.photo_too_many_pixels"},
+                          max=MAX_PIXELS // 1_000_000) from exc
+        raise Invalid({"photos": "leads.photo_not_image"}) from exc
+    if image.format not in _FORMATS:
+        raise Invalid({"photos": "leads.photo_not_image"})
+    width, height = image.size
+    if width < 1 or height < 1 or width * height > MAX_PIXELS:
+        raise Invalid({"photos": "hardening.photo_too_many_pixels"},
+                      max=MAX_PIXELS // 1_000_000)
+    return image
+
+
+def photo_gps(data: bytes) -> tuple[float, float] | None:
+    """(latitude, longitude) in degrees from the photo's EXIF GPS tags, or None.
+
+    Read from the uploaded bytes before `check_photos` drops the metadata, so that a form
+    can offer it as a suggested place. Never raises: a broken, hostile or GPS-less file
+    gives None (check_photos says what is wrong with it).
+    """
+    if not isinstance(data, bytes | bytearray) or not data or len(data) > MAX_BYTES:
+        return None
+    try:
+        image = _open(bytes(data))
+        gps = image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+        lat = _degrees(gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef),
+                       "S", 90)
+        lon = _degrees(gps.get(ExifTags.GPS.GPSLongitude),
+                       gps.get(ExifTags.GPS.GPSLongitudeRef), "W", 180)
+    except (Invalid, *_BROKEN):
+        return None
+    if lat is None or lon is None or (lat == 0 and lon == 0):  # 0,0: a phone without a fix
+        return None
+    return lat, lon
+
+
+def _degrees(value: object, ref: object, negative: str, limit: float) -> float | None:
+    """Degrees from EXIF's (degrees, minutes, seconds) rationals; None if malformed."""
+    if not isinstance(value, tuple | list) or not 1 <= len(value) <= 3:
+        return None
+    parts = [float(v) for v in value]
+    if not all(math.isfinite(p) and p >= 0 for p in parts):
+        return None
+    degrees = sum(p / 60**i for i, p in enumerate(parts))
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii", "replace")
+    if isinstance(ref, str) and ref.strip("\x00 ").upper() == negative:
+        degrees = -degrees
+    return round(degrees, 7) if abs(degrees) <= limit else None
+
+
+def clean_photo(data: bytes) -> Checked:
+    """Decode every pixel and re-encode without metadata (EXIF, GPS, text, ICC); or Invalid."""
+    if not isinstance(data, bytes | bytearray) or len(data) == 0:
+        raise Invalid({"photos": "leads.photo_not_image"})
+    if len(data) > MAX_BYTES:
+        raise Invalid({"photos": "leads.photo_too_big"}, max=MAX_BYTES // (1024 * 1024))
+    image = _open(bytes(data))
+    mime = _FORMATS[str(image.format)]
+    try:
+        image.load()  # every pixel: a truncated or corrupt file fails here, not on a page
+        image = ImageOps.exif_transpose(image)  # keep the phone's orientation, then drop it
+        image.thumbnail((MAX_SIDE, MAX_SIDE))
+        out = io.BytesIO()
+        if mime == "image/jpeg":
+            image.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+        else:
+            keep = image if image.mode in {"1", "L", "LA", "RGB", "RGBA"} else image.convert("RGBA")
+            keep.info = {}
+            keep.save(out, "PNG", optimize=False)
+    except _BROKEN as exc:
+        raise Invalid({"photos": "leads.photo_not_image"}) from exc
+    return Checked(out.getvalue(), mime)
+
+
+def can_show(data: bytes) -> bool:
+    """Whether a stored photo decodes in full (one stored before photos were checked may not)."""
+    try:
+        clean = _open(bytes(data))
+        clean.load()
+    except (Invalid, *_BROKEN):
+        return False
+    return True
+
+
 def check_photos(photos: Sequence[bytes]) -> list[Checked]:
-    """Refuse more than three, any over 5 MB, and anything whose bytes are not JPEG or PNG."""
+    """Refuse more than three, any over 5 MB or 40 megapixels, and anything that does not
+    decode in full as JPEG or PNG; return the rest re-encoded without metadata."""
     if len(photos) > MAX_PHOTOS:
         raise Invalid({"photos": "leads.too_many_photos"}, max=MAX_PHOTOS)
-    checked = []
-    for data in photos:
-        if not isinstance(data, bytes | bytearray) or len(data) == 0:
-            raise Invalid({"photos": "leads.photo_not_image"})
-        if len(data) > MAX_BYTES:
-            raise Invalid({"photos": "leads.photo_too_big"}, max=MAX_BYTES // (1024 * 1024))
-        kind = filetype.guess(bytes(data[:261]))
-        if kind is None or kind.mime not in ALLOWED:
-            raise Invalid({"photos": "leads.photo_not_image"})
-        checked.append(Checked(bytes(data), kind.mime))
-    return checked
+    return [clean_photo(data) for data in photos]
 
 
 def store_photos(session: Session, lead_id: int, photos: Sequence[Checked],

@@ -7,26 +7,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, Table, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Lead, LeadEvent
 from services import audit, clock
-from services.actor import Actor, Perm, require
+from services.actor import Actor, Perm, refused_quietly, require
 from services.errors import Invalid, NotFound
-from services.leads.common import (
-    CATEGORIES,
-    DESCRIPTION_MAX,
-    URGENCIES,
-    LeadView,
-    view_of,
-)
-from services.leads.dispatch import Assignment, choose, deadlines, dispatch_event
+from services.leads.common import CATEGORIES, DESCRIPTION_MAX, URGENCIES, LeadView
+from services.leads.dispatch import Assignment, Context, context_of, dispatch_event_row, due, pick
 from services.leads.photos import check_photos, store_photos
-from services.leads.place import distance_m, locate
+from services.leads.place import Place, distance_m, locate
+from services.leads.rules import deadline_minutes
 from services.leadstate import is_open
+from services.masking import mask_text
 from services.text import clean_text
 
 NEARBY_M = 200.0
@@ -60,55 +56,93 @@ def report_lead(
     community_id: int | None = None, grid_id: int | None = None, lat: float | None = None,
     lon: float | None = None, address: str = "", reporter_contact: str = "",
     photos: Sequence[bytes] = (), alert_id: int | None = None, now: datetime | None = None,
-    photo_dir: Path | None = None,
+    photo_dir: Path | None = None, received_at: datetime | None = None,
 ) -> LeadView:
-    """Validate, store and dispatch a lead in the caller's transaction; audited."""
+    """Validate, store and dispatch a lead in the caller's transaction; audited.
+
+    `created_at` is when the server received the submission (`received_at`, taken by the
+    page before it waits for the write lock); `dispatched_at` is taken after every check
+    and read, just before the writes that the caller's commit ends. `now` (tests) fixes both.
+    """
     require(actor, Perm.REPORT_LEAD)
-    now = now or clock.now()
+    received = received_at or now or clock.now()
     text = _validated(category, urgency, {"description": description, "address": address,
                                           "reporter_contact": reporter_contact})
     checked = check_photos(photos)
+    place, context = _place_and_context(session, actor, category, urgency, community_id,
+                                        grid_id, lat, lon)
+    who = pick(context)
+    at = now or clock.now()
+    accept, resolve = context.minutes if context and context.minutes else deadline_minutes(
+        session, category, urgency)
+    accept_due, resolve_due = due(accept, resolve, created_at=received, now=at)
+    values: dict[str, Any] = {
+        "created_at": received, "reporter_user_id": actor.user_id or None,
+        "reporter_member_id": actor.member_id, "reporter_contact": text["reporter_contact"],
+        "community_id": place.community_id, "grid_id": place.grid_id, "lat": place.lat,
+        "lon": place.lon, "address": text["address"], "category": category,
+        "urgency": urgency, "description": text["description"],
+        "status": "dispatched" if who.rule else "new", "level": who.level,
+        "assigned_officer_id": who.officer_id, "assigned_user_id": who.user_id,
+        "dispatch_rule": who.rule, "dispatched_at": at if who.rule else None,
+        "accept_due_at": accept_due, "resolve_due_at": resolve_due, "alert_id": alert_id,
+    }
+    # Core inserts: the ORM's unit of work adds nothing to rows nobody reads back here.
+    inserted = cast(CursorResult[Any], session.execute(_INSERT_LEAD, values))
+    lead_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+    _events(session, actor, lead_id, who, received, at)
+    store_photos(session, lead_id, checked, photo_dir)
+    audit.record(session, actor=actor, action="leads.report", entity="lead", entity_id=lead_id,
+                 after=_summary(values, len(checked)))
+    return _view(lead_id, values)
+
+
+_LEAD = cast(Table, Lead.__table__)
+_EVENT = cast(Table, LeadEvent.__table__)
+_INSERT_LEAD, _INSERT_EVENTS = insert(_LEAD), insert(_EVENT)  # made once: the cache key is kept
+
+
+def _place_and_context(
+    session: Session, actor: Actor, category: str, urgency: str, community_id: int | None,
+    grid_id: int | None, lat: float | None, lon: float | None,
+) -> tuple[Place, Context | None]:
+    """Where, and what dispatch needs there: one statement when the reporter's own grid is
+    the place (the usual report from a phone), else the place's checks and then one."""
+    if (community_id, grid_id, lat, lon) == (None, None, None, None) and actor.member_id:
+        context = context_of(session, member_id=actor.member_id, category=category,
+                             urgency=urgency)
+        if context is None or context.own is None:
+            raise Invalid({"location": "leads.location_required"})
+        own = context.own
+        return Place(context.community_id, own.grid_id, own.lat, own.lon), context
     place = locate(session, actor=actor, community_id=community_id, grid_id=grid_id,
                    lat=lat, lon=lon)
-    who = choose(session, place.community_id)
-    accept_due, resolve_due = deadlines(session, category, urgency, created_at=now, now=now)
-    lead = Lead(
-        created_at=now, reporter_user_id=actor.user_id or None,
-        reporter_member_id=actor.member_id, reporter_contact=text["reporter_contact"],
-        community_id=place.community_id, grid_id=place.grid_id, lat=place.lat, lon=place.lon,
-        address=text["address"], category=category, urgency=urgency,
-        description=text["description"], status="dispatched" if who.rule else "new",
-        level=who.level, assigned_officer_id=who.officer_id, assigned_user_id=who.user_id,
-        dispatch_rule=who.rule, dispatched_at=now if who.rule else None,
-        accept_due_at=accept_due, resolve_due_at=resolve_due, alert_id=alert_id,
-    )
-    session.add(lead)
-    session.flush()
-    _events(session, actor, lead, who, now)
-    store_photos(session, lead.id, checked, photo_dir)
-    audit.record(session, actor=actor, action="leads.report", entity="lead", entity_id=lead.id,
-                 after=_summary(lead, len(checked)))
-    return view_of(lead)
+    return place, context_of(session, community_id=place.community_id, category=category,
+                             urgency=urgency)
 
 
-def _events(session: Session, actor: Actor, lead: Lead, who: Assignment,
-            now: datetime) -> None:
-    uid = actor.user_id or None
-    # Same columns in both rows, so that they go in one INSERT.
-    session.add(LeadEvent(lead_id=lead.id, at=now, actor_user_id=uid, action="report",
-                          from_status=None, to_status="new", note="", data={}))
+def _events(session: Session, actor: Actor, lead_id: int, who: Assignment,
+            received: datetime, at: datetime) -> None:
+    rows = [{"lead_id": lead_id, "at": received, "actor_user_id": actor.user_id or None,
+             "action": "report", "from_status": None, "to_status": "new", "note": "",
+             "data": {}}]
     if who.rule:
-        session.add(dispatch_event(lead.id, now, who))
-    session.flush()
+        rows.append(dispatch_event_row(lead_id, at, who))
+    session.execute(_INSERT_EVENTS, rows)  # one statement for both rows
 
 
-def _summary(lead: Lead, photos: int) -> dict[str, Any]:
-    return {"status": lead.status, "category": lead.category, "urgency": lead.urgency,
-            "community_id": lead.community_id, "grid_id": lead.grid_id,
-            "reporter_contact": lead.reporter_contact, "dispatch_rule": lead.dispatch_rule,
-            "assigned_officer_id": lead.assigned_officer_id,
-            "assigned_user_id": lead.assigned_user_id, "alert_id": lead.alert_id,
-            "photos": photos}
+def _summary(lead: dict[str, Any], photos: int) -> dict[str, Any]:
+    keys = ("status", "category", "urgency", "community_id", "grid_id", "reporter_contact",
+            "dispatch_rule", "assigned_officer_id", "assigned_user_id", "alert_id")
+    return {k: lead[k] for k in keys} | {"photos": photos}
+
+
+def _view(lead_id: int, values: dict[str, Any]) -> LeadView:
+    """The stored lead as a view, from the values inserted and the columns' defaults."""
+    defaults = {"accepted_at": None, "resolved_at": None, "closed_at": None,
+                "closed_level": None, "resolution": "", "duplicate_of_id": None, "version": 1}
+    fields = LeadView.__dataclass_fields__
+    return LeadView(id=lead_id, **{k: v for k, v in (values | defaults).items() if k in fields})
 
 
 @dataclass(frozen=True)
@@ -135,15 +169,22 @@ def nearby_leads(
     dlon = NEARBY_M / (111_000 * max(0.1, math.cos(math.radians(place.lat))))
     rows = session.execute(
         select(Lead.id, Lead.created_at, Lead.status, Lead.urgency, Lead.lat, Lead.lon,
-               Lead.description)
+               Lead.description, Lead.community_id)
         .where(Lead.category == category, Lead.created_at >= now - NEARBY_WINDOW, is_open(),
                Lead.lat.between(place.lat - dlat, place.lat + dlat),
                Lead.lon.between(place.lon - dlon, place.lon + dlon))
         .order_by(Lead.created_at.desc()).limit(50)
     ).all()
-    found = [NearbyLead(r[0], r[1], r[2], r[3], distance_m(place.lat, place.lon, r[4], r[5]),
-                        r[6][:60]) for r in rows]
-    return sorted((n for n in found if n.distance_m <= NEARBY_M), key=lambda n: n.distance_m)
+    found = []
+    for r in rows:
+        away = distance_m(place.lat, place.lon, r[4], r[5])
+        if away > NEARBY_M:
+            continue
+        if not actor.in_scope(r[7]):  # another community's lead: not shown, the probe audited
+            refused_quietly(actor, f"scope:lead:{r[0]}")
+            continue
+        found.append(NearbyLead(r[0], r[1], r[2], r[3], away, mask_text(r[6])[:60]))
+    return sorted(found, key=lambda n: n.distance_m)
 
 
 def add_to_lead(
@@ -157,6 +198,9 @@ def add_to_lead(
     checked = check_photos(photos)
     lead = session.scalar(select(Lead).where(Lead.id == lead_id, is_open(),
                                              Lead.created_at >= now - NEARBY_WINDOW))
+    if lead is not None and not actor.in_scope(lead.community_id):
+        refused_quietly(actor, f"scope:lead:{lead_id}")  # as load_visible does
+        lead = None
     if lead is None:
         raise NotFound()
     session.add(LeadEvent(lead_id=lead.id, at=now, actor_user_id=actor.user_id or None,

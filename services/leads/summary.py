@@ -57,6 +57,13 @@ def summary(session: Session, *, actor: Actor, now: datetime | None = None) -> S
                    tuple(_replies(session, actor)))
 
 
+def urgent_waiting_count(session: Session, *, actor: Actor) -> int:
+    """The inbox's badge alone: urgent or emergency leads in scope nobody has accepted yet
+    (one statement, where the whole summary reads four)."""
+    require(actor, Perm.SUPERVISE_LEADS)
+    return urgent_waiting(session, visible(session, actor))[0]
+
+
 def urgent_waiting(session: Session, scope: ColumnElement[bool]) -> tuple[int, int]:
     """(how many, newest id) of the urgent or emergency leads within `scope` (a WHERE clause
     the caller built from its actor) that nobody has accepted yet."""

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Community, Lead, LeadEvent, Member, Task, Team, User
+from db.models import Community, Lead, LeadEvent, Member, SocialUnit, Task, Team, User
 from services import audit, clock
 from services.actor import Actor, Perm, refuse, refused_quietly, require
 from services.concurrency import update_versioned
@@ -46,6 +46,7 @@ class TaskView:
     cancel_reason: str = ""
     cancelled_by: str = ""
     cancelled_at: datetime | None = None
+    unit: str = ""  # the social unit that took it (services.leads.unit_tasks), if one did
 
 
 def _member_scope(session: Session, actor: Actor) -> ColumnElement[bool]:
@@ -115,11 +116,13 @@ def list_tasks(session: Session, *, actor: Actor, statuses: tuple[str, ...] = ()
     """The actor's tasks, newest first; with `lead_id`, every task of that lead (if the actor
     may see the lead), as its page lists them."""
     require(actor, Perm.VIEW_LEADS)
-    stmt = (select(Task, Community.name, Team.name, _CLAIMER.name, _CANCELLER.display_name,
-                   Lead.assigned_officer_id, Lead.assigned_user_id)
+    claimer = func.coalesce(_CLAIMER.name, SocialUnit.name)  # a member, or the social unit
+    stmt = (select(Task, Community.name, Team.name, claimer, _CANCELLER.display_name,
+                   Lead.assigned_officer_id, Lead.assigned_user_id, SocialUnit.name)
             .join(Community, Community.id == Task.community_id)
             .outerjoin(Team, Team.id == Task.team_id)
             .outerjoin(_CLAIMER, _CLAIMER.id == Task.claimed_by_member_id)
+            .outerjoin(SocialUnit, SocialUnit.id == Task.social_unit_id)
             .outerjoin(_CANCELLER, _CANCELLER.id == Task.cancelled_by)
             .outerjoin(Lead, Lead.id == Task.lead_id))
     if lead_id is not None:
@@ -136,8 +139,8 @@ def list_tasks(session: Session, *, actor: Actor, statuses: tuple[str, ...] = ()
         claimed_by_me=actor.member_id is not None and x.claimed_by_member_id == actor.member_id,
         may_cancel=x.status in CANCELLABLE and _may_cancel(actor, x.created_by, officer, user),
         cancel_cause=x.cancel_cause, cancel_reason=x.cancel_reason,
-        cancelled_by=canceller or "", cancelled_at=x.cancelled_at,
-    ) for x, community, team, claimer, canceller, officer, user in rows]
+        cancelled_by=canceller or "", cancelled_at=x.cancelled_at, unit=unit or "",
+    ) for x, community, team, claimer, canceller, officer, user, unit in rows]
 
 
 def _task_for_member(session: Session, actor: Actor, task_id: int, lock: bool) -> Task:
@@ -270,6 +273,7 @@ def cancel_with_lead(session: Session, lead_id: int, by: Actor | None,
 
 
 def team_choices(session: Session, *, actor: Actor, lead_id: int) -> list[tuple[int, str]]:
+    require(actor, Perm.VIEW_LEADS)  # a wall screen sees the board's leads, not their teams
     lead = load_visible(session, actor, lead_id)
     rows = session.execute(select(Team.id, Team.name).where(
         Team.community_id == lead.community_id, Team.active.is_(True)).order_by(Team.name)).all()

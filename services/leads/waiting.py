@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Lead, PoliceOffice, Station
+from db.models import Community, Deadline, Lead, LeadEvent, PoliceOffice, Station
 from services import audit, clock
 from services.actor import Actor
-from services.leads.dispatch import Assignment, choose, dispatch_event
-from services.leads.rules import active_rule_kinds, deadline_minutes
+from services.leads.common import forget_loaded, versioned_update
+from services.leads.dispatch import FALLBACK_MINUTES, Assignment, choose, dispatch_event_row
+from services.leads.rules import DEFAULT_DEADLINES
 
 BATCH = 200  # a roster change or a sweep stays short; the next sweep takes the rest
 
@@ -36,26 +37,24 @@ def communities_reached(session: Session, *, officer_id: int | None = None,
 
 
 def _ready(session: Session, community_ids: Collection[int] | None) -> dict[int, Assignment]:
-    """Who the rules reach now in each community that has waiting leads (one chain each)."""
+    """Who the rules reach now in each community that has waiting leads (one read each,
+    rules included)."""
     stmt = select(Lead.community_id).where(Lead.status == "new").group_by(Lead.community_id)
     if community_ids is not None:
         stmt = stmt.where(Lead.community_id.in_(sorted(set(community_ids))))
-    waiting = list(session.scalars(stmt))
-    kinds = active_rule_kinds(session) if waiting else []
-    found = {c: choose(session, c, kinds=kinds) for c in waiting}
+    found = {c: choose(session, c) for c in session.scalars(stmt)}
     return {c: who for c, who in found.items() if who.rule is not None}
 
 
-def _claim(session: Session, lead_id: int, version: int, values: dict[str, Any]) -> bool:
-    """Dispatch one lead if it is still "new" at the version read; False if someone else
-    dispatched, escalated or changed it meanwhile (it is then left alone)."""
-    result = session.execute(
-        update(Lead)
-        .where(Lead.id == lead_id, Lead.version == version, Lead.status == "new")
-        .values(**values, status="dispatched", version=version + 1)
-        .execution_options(synchronize_session="fetch")
-    )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+def _accept_minutes(category: Any) -> Any:
+    return (select(func.min(Deadline.accept_minutes))
+            .where(Deadline.urgency == Lead.urgency, Deadline.category == category)
+            .correlate(Lead).scalar_subquery())
+
+
+_LEADS = cast(Table, Lead.__table__)
+_EVENTS = cast(Table, LeadEvent.__table__)
+_INSERT_EVENTS = insert(_EVENTS)
 
 
 def dispatch_waiting(
@@ -69,7 +68,8 @@ def dispatch_waiting(
     Called after a change that may have made someone available (the change checked its
     own permission); `actor` is who made it, None for the periodic sweep. Each lead gets
     the submit's dispatch event and an audit entry; the time to accept counts from now.
-    On PostgreSQL the rows are claimed with FOR UPDATE SKIP LOCKED.
+    Each lead is claimed by an UPDATE that holds only while it is still "new" at the version
+    read (else it is left alone); on PostgreSQL the rows are read FOR UPDATE SKIP LOCKED.
     """
     if community_ids is not None and not community_ids:
         return 0
@@ -77,25 +77,30 @@ def dispatch_waiting(
     if not ready:
         return 0
     now = now or clock.now()
-    stmt = (select(Lead.id, Lead.version, Lead.community_id, Lead.category, Lead.urgency)
+    stmt = (select(Lead.id, Lead.version, Lead.community_id, Lead.urgency,
+                   _accept_minutes(Lead.category), _accept_minutes("*"))
             .where(Lead.status == "new", Lead.community_id.in_(sorted(ready)))
             .order_by(Lead.created_at, Lead.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
-    minutes: dict[tuple[str, str], int] = {}
+    events: list[dict[str, Any]] = []
     entries: list[audit.Entry] = []
-    for lead_id, version, community_id, category, urgency in session.execute(stmt).all():
+    for lead_id, version, community_id, urgency, own, anyone in session.execute(stmt).all():
         who = ready[community_id]
-        if (category, urgency) not in minutes:
-            minutes[category, urgency] = deadline_minutes(session, category, urgency)[0]
+        accept = own if own is not None else anyone
+        if accept is None:
+            accept = DEFAULT_DEADLINES.get(urgency, FALLBACK_MINUTES)[0]
         values = {"level": who.level, "assigned_officer_id": who.officer_id,
                   "assigned_user_id": who.user_id, "dispatch_rule": who.rule,
-                  "dispatched_at": now,
-                  "accept_due_at": now + timedelta(minutes=minutes[category, urgency])}
-        if not _claim(session, lead_id, version, values):
-            continue
-        session.add(dispatch_event(lead_id, now, who))
+                  "dispatched_at": now, "accept_due_at": now + timedelta(minutes=accept)}
+        if not versioned_update(session, _LEADS, lead_id, version,
+                                {**values, "status": "dispatched"}, status="new"):
+            continue  # dispatched, escalated or changed meanwhile: left alone
+        events.append(dispatch_event_row(lead_id, now, who))
         entries.append(audit.Entry("leads.dispatch", "lead", lead_id, {"status": "new"},
                                    {"status": "dispatched", **values}))
-    audit.record_many(session, actor=actor, actor_name="system", entries=entries)
-    return len(entries)
+    if events:
+        forget_loaded(session, Lead, [e["lead_id"] for e in events])
+        session.execute(_INSERT_EVENTS, events)
+        audit.record_many(session, actor=actor, actor_name="system", entries=entries)
+    return len(events)

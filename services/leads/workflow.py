@@ -5,26 +5,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Lead, LeadEvent, Officer, Task
+from db.models import Community, Lead, LeadEvent, Officer, Station, Task, User
 from services import audit, clock
 from services.actor import Actor, Perm
 from services.concurrency import last_change, update_versioned
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
-from services.leads.common import LEVELS, NOTE_MAX, STATUSES, LeadView, load_visible, view_of
-from services.leads.dispatch import choose, duty_supervisor, officer_user, where_of
+from services.leads.common import (
+    LEVELS,
+    NOTE_MAX,
+    STATUSES,
+    LeadView,
+    forget_loaded,
+    load_visible,
+    versioned_update,
+    view_of,
+)
+from services.leads.dispatch import choose, officer_user, where_of
 from services.leads.rules import deadline_minutes
 from services.leads.tasks import cancel_with_lead
-from services.leadstate import DONE_STATUSES, UNACCEPTED_STATUSES
+from services.leadstate import DONE_STATUSES, UNACCEPTED_STATUSES, closed_level
 from services.text import clean_text
 
 OPEN_STATUSES = tuple(s for s in STATUSES if s not in DONE_STATUSES)
 ACTIVE = frozenset({"dispatched", "accepted", "in_progress", "returned", "escalated"})
-H, S, V = Perm.HANDLE_LEAD, Perm.SUPERVISE_LEADS, Perm.VIEW_LEADS
+H, S, V, R = Perm.HANDLE_LEAD, Perm.SUPERVISE_LEADS, Perm.VIEW_LEADS, Perm.REPORT_LEAD
+BACK = "back"  # a step's target: the status the lead had before it was returned for more
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,8 @@ class Step:
 TRANSITIONS: dict[str, Step] = {
     "accept": Step(frozenset({"dispatched", "returned", "escalated"}), "accepted", (H,)),
     "start": Step(frozenset({"accepted"}), "in_progress", (H,), own=True),
-    "resolve": Step(frozenset({"accepted", "in_progress"}), "resolved", (H,), True, own=True),
+    "resolve": Step(frozenset({"accepted", "in_progress", "needs_info"}), "resolved", (H,), True,
+                    own=True),
     "verify": Step(frozenset({"resolved"}), "verified", (S, H)),
     "reopen": Step(frozenset({"resolved"}), "in_progress", (S, H), True),
     "close": Step(frozenset({"verified"}), "closed", (S, H)),
@@ -49,6 +60,12 @@ TRANSITIONS: dict[str, Step] = {
     "reassign": Step(frozenset(OPEN_STATUSES), "dispatched", (S,), extras=("officer_id",)),
     "duplicate": Step(frozenset(OPEN_STATUSES), "duplicate", (S, H), extras=("duplicate_of",)),
     "comment": Step(frozenset(STATUSES), None, (V,), True),
+    # 退回补充: the holder asks the reporter a question; the reporter's answer gives it back.
+    "ask_info": Step(ACTIVE, "needs_info", (H,), True, own=True),
+    "answer_info": Step(frozenset({"needs_info"}), BACK, (R,), True),
+    # the holder's movements, one tap each: steps with a time, the status stays
+    "en_route": Step(frozenset({"accepted", "in_progress"}), None, (H,), own=True),
+    "on_scene": Step(frozenset({"accepted", "in_progress"}), None, (H,), own=True),
 }
 
 
@@ -72,6 +89,10 @@ def refusal(actor: Actor, lead: Lead, action: str) -> str | None:
         return "leads.verify_self"
     if action == "escalate" and lead.level == LEVELS[-1]:
         return "leads.top_level"
+    if action == "answer_info" and lead.reporter_user_id != actor.user_id:
+        return "leads.not_reporter"
+    if action == "ask_info" and lead.reporter_user_id is None:
+        return "leads.no_reporter"
     return None
 
 
@@ -83,20 +104,37 @@ def _accept_due(session: Session, lead: Lead, now: datetime) -> datetime:
     return now + timedelta(minutes=deadline_minutes(session, lead.category, lead.urgency)[0])
 
 
+def _up_columns() -> tuple[Any, Any, Any]:
+    """For a lead joined to its community: the community's officer, that officer's active
+    account, and the station's duty supervisor when their account is active."""
+    account = (select(func.min(User.id))
+               .where(User.officer_id == Community.officer_id, User.active.is_(True))
+               .scalar_subquery())
+    duty = (select(Station.duty_supervisor_id).join(User, User.id == Station.duty_supervisor_id)
+            .where(Station.id == Community.station_id, User.active.is_(True)).scalar_subquery())
+    return Community.officer_id, account, duty
+
+
+_UP = select(*_up_columns()).where(Community.id == bindparam("community_id"))
+
+
 def _escalation(session: Session, lead: Lead, now: datetime) -> dict[str, Any]:
+    row = session.execute(_UP, {"community_id": lead.community_id}).first()
+    return _escalated_to(lead.level, *(row or (None, None, None)))
+
+
+def _escalated_to(level_now: str, officer_id: int | None, officer_user_id: int | None,
+                  duty_user_id: int | None) -> dict[str, Any]:
     """One level up: the community's officer, then the station's duty supervisor, then the
     district (every supervisor of the command centre). A level with nobody on it (no officer
     for the community, no active duty supervisor at the station) is passed over, so an
     escalated lead never waits unassigned at a level where nobody will see it as theirs."""
-    community = where_of(session, lead.community_id)
-    for level in LEVELS[LEVELS.index(lead.level) + 1:]:
-        if level == "community" and community is not None and community.officer_id is not None:
-            return {"level": level, "assigned_officer_id": community.officer_id,
-                    "assigned_user_id": officer_user(session, community.officer_id)}
-        if level == "station" and community is not None:
-            duty = duty_supervisor(session, community.station_id)
-            if duty is not None:
-                return {"level": level, "assigned_user_id": duty}
+    for level in LEVELS[LEVELS.index(level_now) + 1:]:
+        if level == "community" and officer_id is not None:
+            return {"level": level, "assigned_officer_id": officer_id,
+                    "assigned_user_id": officer_user_id}
+        if level == "station" and duty_user_id is not None:
+            return {"level": level, "assigned_user_id": duty_user_id}
     return {"level": "district", "assigned_user_id": None}
 
 
@@ -114,7 +152,7 @@ def _resolve(s: Session, a: Actor, lead: Lead, note: str, now: datetime, x: dict
     by_team = s.scalar(select(Task.id).where(Task.lead_id == lead.id, Task.status == "done")
                        .limit(1)) is not None  # a lead closed by the team counts as the grid's
     return {"resolved_at": now, "resolution": note, "resolved_by_user_id": a.user_id,
-            "closed_level": "grid" if by_team else lead.level}
+            "closed_level": closed_level(lead.level, by_team=by_team)}
 
 
 def _reopen(s: Session, a: Actor, lead: Lead, note: str, now: datetime, x: dict) -> dict:
@@ -192,14 +230,23 @@ def act(
     before = lead.status
     values = _values(session, actor, lead, action, text, now, extra)
     if step.target is not None:
+        target = _status_before_ask(session, lead) if step.target == BACK else step.target
         update_versioned(session, Lead, lead.id, shown_version,
-                         {**values, "status": step.target}, entity="lead")
+                         {**values, "status": target}, entity="lead")
         session.refresh(lead)
     record_step(session, actor, lead, action, before, text, now, values)
     if action in ("close", "duplicate"):  # nobody should keep working on a finished lead
         cancel_with_lead(session, lead.id, actor, now,
                          "lead_closed" if action == "close" else "lead_duplicate")
     return view_of(lead)
+
+
+def _status_before_ask(session: Session, lead: Lead) -> str:
+    """Where an answered lead goes back to: its status when the question was asked."""
+    before = session.scalar(select(LeadEvent.from_status).where(
+        LeadEvent.lead_id == lead.id, LeadEvent.action == "ask_info")
+        .order_by(LeadEvent.id.desc()).limit(1))
+    return before or "dispatched"
 
 
 def record_step(session: Session, actor: Actor | None, lead: Lead, action: str, before: str,
@@ -215,36 +262,53 @@ def record_step(session: Session, actor: Actor | None, lead: Lead, action: str, 
 
 
 def _overdue_unescalated(now: datetime) -> Any:
+    # A lead waiting for the reporter's answer is not the holder's delay: not escalated.
     return and_(
-        Lead.status.in_(OPEN_STATUSES), Lead.level != LEVELS[-1],
+        Lead.status.in_([s for s in OPEN_STATUSES if s != "needs_info"]),
+        Lead.level != LEVELS[-1],
         or_(and_(Lead.status.in_(UNACCEPTED_STATUSES), Lead.accept_due_at < now,
                  Lead.overdue_step < 1),
             and_(Lead.resolve_due_at < now, Lead.overdue_step < 2)),
     )
 
 
+_LEADS = cast(Table, Lead.__table__)
+_EVENTS = cast(Table, LeadEvent.__table__)
+_INSERT_EVENTS = insert(_EVENTS)
+
+
 def escalate_overdue(session: Session, *, now: datetime | None = None, limit: int = 200) -> int:
     """Escalate every overdue lead one level, once per missed deadline; returns how many.
 
-    On PostgreSQL the rows are claimed with FOR UPDATE SKIP LOCKED, so two servers running
-    this at once never escalate one lead twice.
+    One read (the leads with whom each would go to), one versioned UPDATE per lead, then
+    their events and audit entries in one insert each. On PostgreSQL the rows are claimed
+    with FOR UPDATE SKIP LOCKED, so two servers running this at once never escalate one lead
+    twice; on SQLite the sweep's write transaction holds the database.
     """
     now = now or clock.now()
-    stmt = select(Lead).where(_overdue_unescalated(now)).order_by(Lead.id).limit(limit)
+    stmt = (select(Lead.id, Lead.version, Lead.status, Lead.level, Lead.resolve_due_at,
+                   *_up_columns())
+            .join(Community, Community.id == Lead.community_id)
+            .where(_overdue_unescalated(now)).order_by(Lead.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    done = 0
-    for lead in session.scalars(stmt).all():
-        missed = 2 if lead.resolve_due_at is not None and lead.resolve_due_at < now else 1
-        values = {**_escalation(session, lead, now), "overdue_step": missed}
-        before = lead.status
-        try:
-            update_versioned(session, Lead, lead.id, lead.version,
-                             {**values, "status": "escalated"}, entity="lead")
-        except Conflict:
+        stmt = stmt.with_for_update(skip_locked=True, of=Lead)
+    events: list[dict[str, Any]] = []
+    entries: list[audit.Entry] = []
+    for lead_id, version, status, level, resolve_due, *up in session.execute(stmt).all():
+        missed = 2 if resolve_due is not None and resolve_due < now else 1
+        values = {**_escalated_to(level, *up), "overdue_step": missed}
+        if not versioned_update(session, _LEADS, lead_id, version,
+                                {**values, "status": "escalated"}):
             continue  # someone acted on it meanwhile; the next sweep looks again
-        session.refresh(lead)
-        values["deadline"] = "resolve" if missed == 2 else "accept"
-        record_step(session, None, lead, "auto_escalate", before, "", now, values)
-        done += 1
-    return done
+        data = {**values, "deadline": "resolve" if missed == 2 else "accept"}
+        events.append({"lead_id": lead_id, "at": now, "actor_user_id": None,
+                       "action": "auto_escalate", "from_status": status,
+                       "to_status": "escalated", "note": "", "data": data})
+        entries.append(audit.Entry("leads.auto_escalate", "lead", lead_id, {"status": status},
+                                   {"status": "escalated", **data}))
+    if events:
+        forget_loaded(session, Lead, [e["lead_id"] for e in events])
+        session.execute(_INSERT_EVENTS, events)
+        audit.record_many(session, actor=None, actor_name="system", entries=entries)
+    return len(events)
+

@@ -10,9 +10,9 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from services import clock
-from services.actor import Actor, Perm
+from services.actor import Actor
 from services.maps.base import BaseLayers, base_layers, grid_layer
-from services.maps.coverage import alert_areas, grid_coverage, response_units
+from services.maps.coverage import alert_areas, grid_coverage, response_units, sees_alert_areas
 from services.maps.filters import MapFilters, check
 from services.maps.leads import LeadLayer, lead_layer
 from services.maps.measures import MEASURES, community_measures
@@ -22,7 +22,7 @@ DEFAULT_LAYERS = frozenset({"measure", "leads", "alerts", "posts"})
 ZOOMED_IN_COMMUNITIES = 6  # a scope this small is drawn close enough to show grids
 
 __all__ = ["LAYERS", "MEASURES", "BaseLayers", "LeadLayer", "MapFilters", "MapView",
-           "grids_by_default", "map_view"]
+           "alert_areas", "base_layers", "grids_by_default", "map_view", "sees_alert_areas"]
 
 
 @dataclass(frozen=True)
@@ -62,5 +62,5 @@ def map_view(session: Session, *, actor: Actor, filters: MapFilters, layers: fro
         coverage=grid_coverage(session, actor=actor) if coverage else None,
         units=response_units(session, actor=actor) if coverage else None,
         alerts=alert_areas(session, actor=actor, now=now)
-        if "alerts" in layers and actor.can(Perm.VIEW_ALERTS) else None,
+        if "alerts" in layers and sees_alert_areas(actor) else None,
     )

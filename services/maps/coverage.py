@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Alert, Community, Grid, Member, Team
+from db.models import Alert, Community, Grid, Member, Membership, Team
 from services import clock
 from services.actor import Actor, Perm, require
 from services.maps.geometry import collection, feature, square
@@ -21,9 +21,10 @@ def grid_coverage(session: Session, *, actor: Actor) -> FeatureCollection:
     """Every grid in scope with its count of active members (in active teams) and teams."""
     require(actor, Perm.VIEW_MAP)
     active = (
-        select(Member.grid_id, func.count(Member.id).label("members"),
-               func.count(func.distinct(Member.team_id)).label("teams"))
-        .join(Team, Team.id == Member.team_id)
+        select(Member.grid_id, func.count(func.distinct(Member.id)).label("members"),
+               func.count(func.distinct(Membership.team_id)).label("teams"))
+        .join(Membership, Membership.member_id == Member.id)
+        .join(Team, Team.id == Membership.team_id)
         .where(Member.active.is_(True), Team.active.is_(True), Member.grid_id.is_not(None))
         .group_by(Member.grid_id).subquery()
     )
@@ -51,7 +52,8 @@ def response_units(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
                Community.lon, func.count(Member.id).label("members"),
                func.avg(Grid.lat).label("grid_lat"), func.avg(Grid.lon).label("grid_lon"))
         .join(Community, Community.id == Team.community_id)
-        .outerjoin(Member, and_(Member.team_id == Team.id, Member.active.is_(True)))
+        .outerjoin(Membership, Membership.team_id == Team.id)
+        .outerjoin(Member, and_(Member.id == Membership.member_id, Member.active.is_(True)))
         .outerjoin(Grid, Grid.id == Member.grid_id)
         .where(Team.kind == "response_unit", Team.active.is_(True),
                community_filter(actor, Team.community_id))
@@ -64,11 +66,17 @@ def response_units(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
             for r in rows]
 
 
+def sees_alert_areas(actor: Actor) -> bool:
+    """Who reads alerts, and the command centre's wall screen (the areas in force, titled)."""
+    return actor.can(Perm.VIEW_ALERTS) or actor.can(Perm.VIEW_BOARD)
+
+
 def alert_areas(session: Session, *, actor: Actor,
                 now: datetime | None = None) -> FeatureCollection:
     """The target communities and grids (in scope) of alerts published and valid now."""
     require(actor, Perm.VIEW_MAP)
-    require(actor, Perm.VIEW_ALERTS)
+    if not sees_alert_areas(actor):
+        require(actor, Perm.VIEW_ALERTS)
     now = now or clock.now()
     alerts = session.execute(
         select(Alert.id, Alert.title, Alert.origin_region, Alert.valid_to, Alert.target)

@@ -16,7 +16,7 @@ from services import clock
 from services.actor import Actor, Perm, require
 from services.leadstate import is_open
 from services.maps.filters import MapFilters, check, lead_where
-from services.masking import mask_phone
+from services.masking import mask_text
 
 POINT_LIMIT = 3000  # above this many leads in the window the map shows cells
 CELL_M = 300  # side of a cell in metres
@@ -106,5 +106,5 @@ def _points(session: Session, where: list[ColumnElement[bool]]) -> pd.DataFrame:
     frame["lat"] = frame["lat"].astype(float).round(5)
     frame["lon"] = frame["lon"].astype(float).round(5)
     frame["address"] = frame["address"].fillna("").str.slice(0, 60)
-    frame["contact"] = frame["contact"].fillna("").map(mask_phone)  # never shown in full here
+    frame["contact"] = frame["contact"].fillna("").map(mask_text)  # never shown in full here
     return frame

@@ -12,7 +12,14 @@ from services.roster.common import (
 )
 from services.roster.coverage import Gaps
 from services.roster.export import export_roster
-from services.roster.forms import save_member, save_team, save_unit, set_active
+from services.roster.forms import (
+    join_member,
+    leave_team,
+    save_member,
+    save_team,
+    save_unit,
+    set_active,
+)
 from services.roster.helpers import Helper, who_can_help
 from services.roster.importer import ImportPlan, ImportSummary, preview_import, run_import
 from services.roster.importfile import Table, guess_mapping, read_table, template
@@ -41,7 +48,8 @@ __all__ = [
     "ImportPlan", "ImportSummary", "MemberView", "OfficerView", "RowResult", "Table", "TeamView",
     "UnitView", "add_officer", "assign_officer", "available_at", "community_names",
     "community_roster", "district_view", "edit_officer", "export_roster", "format_availability",
-    "guess_mapping", "may_see_personal", "parse_availability", "officer_choices", "preview_import",
+    "guess_mapping", "join_member", "leave_team", "may_see_personal", "parse_availability",
+    "officer_choices", "preview_import",
     "read_table", "reveal", "run_import", "save_member", "save_team", "save_team_members",
     "save_unit", "set_active", "set_officer_active", "template", "who_can_help"
 ]

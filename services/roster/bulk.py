@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Grid, Member
+from db.models import Grid, Member, Membership
 from services import audit
 from services.actor import Actor
 from services.concurrency import update_versioned
@@ -74,8 +74,7 @@ def _check_rows(session: Session, team_id: int, community_id: int,
             seen[number] = n
         problems.fields.update({f"{n}.{k}": v for k, v in local.fields.items()})
         problems.params.update(local.params)
-        clean.update(grid_id=row.get("grid_id"), active=bool(row.get("active", True)),
-                     team_id=team_id)
+        clean.update(grid_id=row.get("grid_id"), active=bool(row.get("active", True)))
         out.append((member, clean))
     problems.raise_any()
     return out
@@ -100,22 +99,26 @@ def save_team_members(session: Session, *, actor: Actor, team_id: int,
              and int(r.get("version") or 0) != found[i].version]  # moved elsewhere too
     if stale:
         raise Conflict("roster.bulk_conflict", names="、".join(stale))
-    current = {i: m for i, m in found.items() if m.team_id == team.id}
+    in_team = set(session.scalars(select(Membership.member_id).where(
+        Membership.team_id == team.id, Membership.member_id.in_(ids))))
+    current = {i: m for i, m in found.items() if i in in_team}
     checked = _check_rows(session, team.id, team.community_id, rows, current)
-    done = [_apply(session, actor, member, clean, row.get("version"))
+    done = [_apply(session, actor, team.id, member, clean, row.get("version"))
             for (member, clean), row in zip(checked, rows, strict=True)]
     return {"added": done.count("added"), "updated": done.count("updated")}
 
 
-def _apply(session: Session, actor: Actor, member: Member | None, clean: dict[str, Any],
-           shown_version: Any) -> str | None:
+def _apply(session: Session, actor: Actor, team_id: int, member: Member | None,
+           clean: dict[str, Any], shown_version: Any) -> str | None:
     """Write one checked row with its audit entry: "added", "updated" or None (no change)."""
     if member is None:
         new = Member(**clean)
         session.add(new)
         session.flush()
         audit.record(session, actor=actor, action="roster.member_add", entity="member",
-                     entity_id=new.id, after=audit.snapshot(new, MEMBER_FIELDS))
+                     entity_id=new.id, after={**audit.snapshot(new, MEMBER_FIELDS),
+                                              "team_id": team_id})
+        session.add(Membership(member_id=new.id, team_id=team_id))
         return "added"
     before = audit.snapshot(member, MEMBER_FIELDS)
     changed = {k: v for k, v in clean.items() if before.get(k) != v}

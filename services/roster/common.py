@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db.models import Community
-from services import clock
+from db.models import Community, Member, Membership, Team
+from services import audit, clock
 from services.actor import Actor, Perm, Role, require
 from services.errors import Invalid, NotFound
 from services.masking import mask_id, mask_phone
@@ -21,8 +21,7 @@ SKILLS = ("first_aid", "mediation", "dialect_chongqing", "driving", "night_shift
           "fire_safety", "legal", "counselling", "photography")
 UNIT_KINDS = ("property", "shop", "school", "hospital", "company", "volunteer_group")
 DEFAULT_MIN_SIZE = 3
-MEMBER_FIELDS = ["name", "phone", "id_number", "team_id", "grid_id", "skills", "availability",
-                 "active"]
+MEMBER_FIELDS = ["name", "phone", "id_number", "grid_id", "skills", "availability", "active"]
 
 
 def may_see_personal(actor: Actor, community_officer_id: int | None) -> bool:
@@ -55,6 +54,53 @@ def community_for_edit(session: Session, actor: Actor, community_id: int) -> Com
     """The community if the actor may change its roster (officers: their own scope)."""
     require(actor, Perm.EDIT_ROSTER)
     return community_for_view(session, actor, community_id)
+
+
+def member_communities(session: Session, actor: Actor, member_id: int) -> list[int]:
+    """The communities of a person's teams, those in the actor's scope first (then by id)."""
+    ids = sorted(set(session.scalars(select(Team.community_id).join(
+        Membership, Membership.team_id == Team.id).where(Membership.member_id == member_id))))
+    return sorted(ids, key=lambda c: (not actor.in_scope(c), c))
+
+
+def team_ids_of(session: Session, member_id: int) -> list[int]:
+    return sorted(session.scalars(select(Membership.team_id)
+                                  .where(Membership.member_id == member_id)))
+
+
+def join_team(session: Session, actor: Actor, member_id: int, team_id: int,
+              action: str = "roster.member_join", new_version: bool = True) -> bool:
+    """Add the membership (audited); False when the person already serves in the team."""
+    if session.scalar(select(Membership.id).where(Membership.member_id == member_id,
+                                                  Membership.team_id == team_id)):
+        return False
+    session.add(Membership(member_id=member_id, team_id=team_id))
+    if new_version:
+        bump(session, member_id)
+    audit.record(session, actor=actor, action=action, entity="member", entity_id=member_id,
+                 after={"team_id": team_id})
+    return True
+
+
+def bump(session: Session, member_id: int) -> None:
+    """A change of teams is a change of the person: a form or table showing them is stale."""
+    session.flush()
+    session.execute(update(Member).where(Member.id == member_id)
+                    .values(version=Member.version + 1))
+
+
+def drop_membership(session: Session, actor: Actor, member_id: int, team_id: int,
+                    new_version: bool = True) -> None:
+    """Delete the membership (audited); the caller made sure another one remains."""
+    row = session.scalar(select(Membership).where(Membership.member_id == member_id,
+                                                  Membership.team_id == team_id))
+    if row is None:
+        raise NotFound()
+    session.delete(row)
+    if new_version:
+        bump(session, member_id)
+    audit.record(session, actor=actor, action="roster.member_leave", entity="member",
+                 entity_id=member_id, before={"team_id": team_id})
 
 
 def community_names(session: Session, actor: Actor) -> list[tuple[int, str, str]]:

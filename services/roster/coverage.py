@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Grid, Member, Officer, SocialUnit, Team
+from db.models import Community, Grid, Member, Membership, Officer, SocialUnit, Team
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ def active_counts(where: ColumnElement[bool]) -> Any:
                    Team.name.label("name"), Team.kind.label("kind"),
                    Team.min_size.label("min_size"),
                    func.count(Member.id).label("n"))
-            .outerjoin(Member, (Member.team_id == Team.id) & Member.active.is_(True))
+            .outerjoin(Membership, Membership.team_id == Team.id)
+            .outerjoin(Member, (Member.id == Membership.member_id) & Member.active.is_(True))
             .where(Team.active.is_(True), where)
             .group_by(Team.id, Team.community_id, Team.name, Team.kind, Team.min_size))
 
@@ -41,7 +42,8 @@ def active_counts(where: ColumnElement[bool]) -> Any:
 def covered_grids(where: ColumnElement[bool]) -> Any:
     """Grid ids with at least one active member of an active team."""
     return (select(Member.grid_id).distinct()
-            .join(Team, Team.id == Member.team_id)
+            .join(Membership, Membership.member_id == Member.id)
+            .join(Team, Team.id == Membership.team_id)
             .where(Member.active.is_(True), Team.active.is_(True), Member.grid_id.is_not(None),
                    where))
 
@@ -84,8 +86,10 @@ def counts_by_community(session: Session, where: ColumnElement[bool]) -> dict[in
         ("teams", "members", "grids", "covered", "units"), 0))
     tw = _team_where(where)
     for cid, teams, members in session.execute(
-            select(Team.community_id, func.count(distinct(Team.id)), func.count(Member.id))
-            .outerjoin(Member, (Member.team_id == Team.id) & Member.active.is_(True))
+            select(Team.community_id, func.count(distinct(Team.id)),
+                   func.count(distinct(Member.id)))  # a person in two teams counts once
+            .outerjoin(Membership, Membership.team_id == Team.id)
+            .outerjoin(Member, (Member.id == Membership.member_id) & Member.active.is_(True))
             .where(Team.active.is_(True), tw).group_by(Team.community_id)):
         out[cid].update(teams=teams, members=members)
     for cid, grids in session.execute(select(Grid.community_id, func.count())

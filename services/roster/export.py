@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Collection
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Grid, Member, SocialUnit, Team
+from db.models import Community, Grid, Member, Membership, SocialUnit, Team
 from services import audit
 from services.actor import Actor, Perm, require
 from services.errors import Invalid
 from services.roster.availtext import format_availability
 from services.roster.common import masked_id, masked_phone, may_see_personal
 from services.scope import community_filter
+from services.spreadsheet import csv_bytes, xlsx_bytes
 
 MEMBER_COLUMNS = ("community", "team", "team_kind", "name", "phone", "id_number", "grid",
                   "skills", "availability", "active")
@@ -38,7 +36,9 @@ def _members(session: Session, actor: Actor, ids: Collection[int] | None, full: 
         select(Community.name, Team.name, Team.kind, Member.name, Member.phone,
                Member.id_number, Grid.name, Member.skills, Member.active, Community.officer_id,
                Member.availability)
-        .join(Team, Team.id == Member.team_id).join(Community, Community.id == Team.community_id)
+        .join(Membership, Membership.member_id == Member.id)
+        .join(Team, Team.id == Membership.team_id)
+        .join(Community, Community.id == Team.community_id)
         .outerjoin(Grid, Grid.id == Member.grid_id)
         .where(*_where(actor, Team.community_id, ids))
         .order_by(Community.name, Team.kind, Team.name, Member.name, Member.id))
@@ -83,32 +83,8 @@ def export_roster(session: Session, *, actor: Actor, what: str, fmt: str,
                                                        lang)
     columns = MEMBER_COLUMNS if what == "members" else UNIT_COLUMNS
     head = [(headers or {}).get(c, c) for c in columns]
-    data = _csv(head, rows) if fmt == "csv" else _xlsx(head, rows, what)
+    data = csv_bytes(head, rows) if fmt == "csv" else xlsx_bytes({what: (head, rows)})
     audit.record(session, actor=actor, action="roster.export", entity=what,
                  after={"format": fmt, "rows": len(rows), "full": full,
                         "communities": sorted(community_ids) if community_ids else "scope"})
     return data, len(rows)
-
-
-def _safe(value: object) -> object:
-    """A leading = + - @ would run as a formula in a spreadsheet."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in "=+-@" else value
-
-
-def _csv(head: list[str], rows: list[list[object]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(head)
-    writer.writerows([[_safe(v) for v in row] for row in rows])
-    return buf.getvalue().encode("utf-8-sig")
-
-
-def _xlsx(head: list[str], rows: list[list[object]], sheet: str) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet)
-    ws.append(head)
-    for row in rows:
-        ws.append([_safe(v) for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()

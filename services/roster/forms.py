@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Grid, Member, SocialUnit, Team
+from db.models import Grid, Member, Membership, SocialUnit, Team
 from services import audit
 from services.actor import Actor
 from services.concurrency import update_versioned
 from services.errors import Invalid, NotFound
 from services.roster import checks
-from services.roster.common import MEMBER_FIELDS, community_for_edit
+from services.roster.common import (
+    MEMBER_FIELDS,
+    bump,
+    community_for_edit,
+    drop_membership,
+    join_team,
+    member_communities,
+    team_ids_of,
+)
 
 TEAM_FIELDS = ["name", "kind", "min_size", "leader_member_id", "active"]
 UNIT_FIELDS = ["name", "kind", "contact_name", "contact_phone", "services", "active"]
@@ -47,11 +55,14 @@ def check_id_free(session: Session, id_number: str | None, member_id: int | None
 
 
 def save_member(session: Session, *, actor: Actor, values: dict[str, Any],
-                member_id: int | None = None, shown_version: int | None = None) -> int:
+                member_id: int | None = None, shown_version: int | None = None,
+                from_team_id: int | None = None) -> int:
     """Add a member (member_id None) or change one shown at `shown_version`; returns its id.
 
     `values`: name, phone, id_number, team_id, grid_id, skills, availability. When editing,
     an empty phone or ID number keeps the one on file (they are only ever shown masked).
+    A different team_id moves the person from `from_team_id` (the team they were shown
+    under; None: their only team) to that team; their other teams stay.
     """
     old = _editable(session, actor, "member", member_id)
     problems = checks.Problems()  # every field's problem at once
@@ -62,15 +73,65 @@ def save_member(session: Session, *, actor: Actor, values: dict[str, Any],
     if clean is not None:
         problems.attempt(lambda: check_id_free(session, clean.get("id_number"), member_id))
     problems.raise_any()
-    clean.update(team_id=team.id, grid_id=values.get("grid_id"))
+    clean.update(grid_id=values.get("grid_id"))
     if old is None:
         member = Member(**clean, active=True)
         session.add(member)
         session.flush()
         audit.record(session, actor=actor, action="roster.member_add", entity="member",
-                     entity_id=member.id, after=audit.snapshot(member, MEMBER_FIELDS))
+                     entity_id=member.id, after={**audit.snapshot(member, MEMBER_FIELDS),
+                                                 "team_id": team.id})
+        session.add(Membership(member_id=member.id, team_id=team.id))
         return member.id
-    return _update(session, actor, "member", old, shown_version, clean)
+    version = _update(session, actor, "member", old, shown_version, clean)
+    if _move(session, actor, old.id, from_team_id, team.id) and version == shown_version:
+        bump(session, old.id)  # one save, one new version
+        session.refresh(old)
+        version = old.version
+    return version
+
+
+def _move(session: Session, actor: Actor, member_id: int, from_team: int | None,
+          to_team: int) -> bool:
+    """Put the person in `to_team` instead of `from_team` (their only team when None)."""
+    teams = team_ids_of(session, member_id)
+    if from_team is None:
+        if to_team in teams or len(teams) != 1:
+            return False  # serving in several teams: joining or leaving one is explicit
+        from_team = teams[0]
+    if from_team == to_team:
+        return False
+    editable_team(session, actor, from_team)
+    join_team(session, actor, member_id, to_team, new_version=False)
+    drop_membership(session, actor, member_id, from_team, new_version=False)
+    return True
+
+
+def join_member(session: Session, *, actor: Actor, member_id: int, team_id: int) -> bool:
+    """The person also serves in this team (of a community the actor may edit)."""
+    _editable(session, actor, "member", member_id)
+    editable_team(session, actor, team_id)
+    return join_team(session, actor, member_id, team_id)
+
+
+def leave_team(session: Session, *, actor: Actor, member_id: int, team_id: int) -> None:
+    """Take the person out of one team, an explicit choice; their only team cannot be left
+    (deactivate them instead, so that their history stays on a roster)."""
+    _editable(session, actor, "member", member_id)
+    editable_team(session, actor, team_id)
+    teams = team_ids_of(session, member_id)
+    if team_id not in teams:
+        raise NotFound()
+    if len(teams) == 1:
+        raise Invalid({"team_id": "roster_people.last_team"})
+    team = session.get(Team, team_id)
+    if team is not None and team.leader_member_id == member_id:
+        session.execute(update(Team).where(Team.id == team_id)
+                        .values(leader_member_id=None, version=Team.version + 1))
+        audit.record(session, actor=actor, action="roster.team_edit", entity="team",
+                     entity_id=team_id, before={"leader_member_id": member_id},
+                     after={"leader_member_id": None})
+    drop_membership(session, actor, member_id, team_id)
 
 
 def save_team(session: Session, *, actor: Actor, community_id: int, values: dict[str, Any],
@@ -80,8 +141,9 @@ def save_team(session: Session, *, actor: Actor, community_id: int, values: dict
     community_for_edit(session, actor, old.community_id if old else community_id)
     clean = checks.team_fields(values)
     leader = values.get("leader_member_id")
-    if leader is not None and (old is None or session.scalar(select(Member.team_id).where(
-            Member.id == leader, Member.active.is_(True))) != old.id):
+    if leader is not None and (old is None or not session.scalar(
+            select(Member.id).join(Membership, Membership.member_id == Member.id).where(
+                Member.id == leader, Member.active.is_(True), Membership.team_id == old.id))):
         raise Invalid({"leader_member_id": "roster.v.leader"})
     clean["leader_member_id"] = leader
     if old is None:
@@ -137,10 +199,10 @@ def _editable(session: Session, actor: Actor, entity: str, record_id: int | None
     if row is None:
         raise NotFound()
     if entity == "member":
-        team = session.get(Team, row.team_id)
-        if team is None:
+        communities = member_communities(session, actor, row.id)
+        if not communities:
             raise NotFound()
-        community = team.community_id
+        community = communities[0]
     else:
         community = row.community_id
     community_for_edit(session, actor, community)

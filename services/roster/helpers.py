@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Member, Team
+from db.models import Member, Membership, Team
 from services.actor import Actor, Perm, require
 from services.errors import Invalid
 from services.roster.common import SKILLS, available_at, masked_phone
@@ -36,17 +36,19 @@ def who_can_help(
     """Active members of active teams in the area (in any of the communities or any of the
     grids given; neither = the actor's whole scope) who have every skill asked for and
     whose availability covers `at` (None = any time; Asia/Shanghai). Out-of-scope areas
-    give nobody. Phones are masked."""
+    give nobody. Phones are masked. A person in several matching teams is listed once, under
+    the first of them."""
     require(actor, Perm.VIEW_ROSTER)
     wanted = tuple(dict.fromkeys(skills))
     if any(s not in SKILLS for s in wanted):
         raise Invalid({"skills": "roster.v.skill"})
     stmt = (select(Member.id, Member.name, Team.id, Team.kind, Team.community_id,
                    Member.grid_id, Member.skills, Member.availability, Member.phone)
-            .join(Team, Team.id == Member.team_id)
+            .join(Membership, Membership.member_id == Member.id)
+            .join(Team, Team.id == Membership.team_id)
             .where(Member.active.is_(True), Team.active.is_(True),
                    community_filter(actor, Team.community_id))
-            .order_by(Team.community_id, Member.grid_id, Member.name, Member.id))
+            .order_by(Team.community_id, Member.grid_id, Member.name, Member.id, Team.id))
     area = []
     if community_ids is not None:
         area.append(Team.community_id.in_(sorted(set(community_ids))))
@@ -59,11 +61,14 @@ def who_can_help(
         stmt = stmt.where(Team.kind.in_(kinds))
     for skill in wanted:  # JSON text holds each skill code in quotes, on both databases
         stmt = stmt.where(cast(Member.skills, String).like(f'%"{skill}"%'))
-    out = []
+    out, seen = [], set()
     for row in session.execute(stmt):
+        if row[0] in seen:
+            continue
         have = tuple(row[6] or ())
         if not set(wanted) <= set(have) or not available_at(row[7], at):
             continue
+        seen.add(row[0])
         out.append(Helper(member_id=row[0], name=row[1], team_id=row[2], team_kind=row[3],
                           community_id=row[4], grid_id=row[5], skills=have,
                           phone_masked=masked_phone(row[8])))

@@ -1,30 +1,39 @@
-"""Import members or social units from a file: preview every bad row, then all or nothing.
+"""Import members or social units from a file: preview every row, then all or nothing.
 
 A second import of the same file changes nothing: people are matched by ID number, else by
-phone within the community; social units by name within the community. Empty optional
+name + phone within the community (importmembers.py: a phone shared with someone of another
+name is the user's decision); social units by name within the community. Empty optional
 cells keep what is on file (an import never erases). A matched inactive member is made
-active again: the file says they are on the team.
+active again: the file says they are on the team. A second team's file adds memberships;
+nobody leaves a team through an import.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from db.models import Member, SocialUnit
-from services import audit
+from db.models import Member, Membership, SocialUnit
+from services import audit, clock
 from services.actor import Actor, Perm, require
 from services.concurrency import update_versioned
 from services.errors import Invalid
 from services.roster import checks
-from services.roster.availtext import parse_availability
-from services.roster.common import MEMBER_FIELDS
+from services.roster.common import MEMBER_FIELDS, bump
 from services.roster.forms import UNIT_FIELDS
+from services.roster.idcells import read_id
 from services.roster.importfile import FIELDS, REQUIRED, Table
+from services.roster.importmembers import (
+    ELSEWHERE_PER_DAY,
+    NUMERIC_ID,
+    audit_elsewhere,
+    elsewhere_used,
+    member_op,
+)
 from services.roster.importrows import (
     Aliases,
     Context,
@@ -34,9 +43,7 @@ from services.roster.importrows import (
     load_context,
     load_members,
     load_units,
-    skills_of,
     split,
-    team_of,
     unit_kind_of,
 )
 from services.validation import normal_id_number, normal_phone
@@ -56,6 +63,16 @@ class ImportPlan:
     @property
     def bad(self) -> list[RowResult]:
         return [r for r in self.rows if r.action == "bad"]
+
+    @property
+    def undecided(self) -> list[RowResult]:
+        return [r for r in self.rows if r.action == "decide"]
+
+    def counts(self) -> dict[str, int]:
+        """add / update / unchanged / refused / needs a decision."""
+        return {"added": self.count("add"), "updated": self.count("update"),
+                "unchanged": self.count("same"), "refused": self.count("bad"),
+                "decide": self.count("decide")}
 
 
 @dataclass(frozen=True)
@@ -80,38 +97,10 @@ def _cells(table_row: tuple[str, ...], mapping: Mapping) -> dict[str, str]:
             for f, i in mapping.items()}
 
 
-def _member_op(ctx: Context, line: int, cell: dict[str, str], seen: dict[str, int]) -> Op:
-    problems = checks.Problems()
-    full_name = problems.attempt(checks.text(cell.get("name"), "name", 64))
-    phone = problems.attempt(checks.phone(cell.get("phone")))
-    number = problems.attempt(checks.id_number(cell.get("id_number")))
-    cid = community_of(ctx, cell.get("community", ""), problems)
-    team = team_of(ctx, cid, cell.get("team", ""), problems) if cid else None
-    grid_id = ctx.grids.get((cid or 0, cell["grid"].strip().lower())) if cell.get("grid") else None
-    if cell.get("grid") and grid_id is None:
-        problems.fields["grid"] = "roster.imp.no_grid"
-    skills = skills_of(ctx, cell["skills"], problems) if cell.get("skills") else None
-    availability = problems.attempt(functools.partial(
-        parse_availability, cell["availability"])) if cell.get("availability") else None
-    member = ctx.by_id_number.get(number) if number else None
-    if member is None and phone and cid:
-        member = ctx.by_phone.get((cid, phone))
-        if member is not None and number and member.id_number not in (None, number):
-            member = None  # another person who shares the phone
-    if member is not None and member.team_id not in ctx.team_community:
-        problems.fields["id_number"] = "roster.imp.other_community"
-    _duplicate(number or (f"{cid}:{phone}" if phone else None), line, seen, problems)
-    name = str(full_name or cell.get("name") or "")[:64]
-    if problems.fields:
-        return Op(RowResult(line, name, "bad", tuple(problems.fields.items()),
-                            tuple((k, str(v)) for k, v in problems.params.items())), {})
-    new = {"name": full_name, "phone": phone, "team_id": team.id if team else None,
-           "active": True}
-    for k, v in (("id_number", number), ("grid_id", grid_id), ("skills", skills),
-                 ("availability", availability)):
-        if v is not None:
-            new[k] = v
-    return _add_or_change(line, name, new, member)
+def _numeric_ids(table: Table, mapping: Mapping) -> set[int]:
+    """The rows (by index) whose ID cell the sheet stored as a number."""
+    col = mapping.get("id_number")
+    return {n for n, c in table.numbers if c == col} if col is not None else set()
 
 
 def _unit_op(ctx: Context, line: int, cell: dict[str, str], seen: dict[str, int]) -> Op:
@@ -154,39 +143,85 @@ def _add_or_change(line: int, name: str, new: dict[str, Any], record: Any) -> Op
 
 
 def _plan(session: Session, actor: Actor, kind: str, table: Table, mapping: Mapping,
-          default_community: int | None, aliases: Aliases) -> list[Op]:
+          default_community: int | None, aliases: Aliases,
+          decisions: dict[int, str] | None = None, progress: Progress | None = None
+          ) -> list[Op]:
+    """Every row checked against what is on file. Writes only the audit of ID numbers
+    matched outside the actor's scope (finding 14.6), in the caller's transaction."""
     require(actor, Perm.EDIT_ROSTER)
     _check_mapping(kind, mapping, default_community)
     if default_community is not None and not actor.in_scope(default_community):
         raise Invalid({"community": "roster.imp.no_community"})
     ctx = load_context(session, actor, aliases, default_community)
+    ctx.decisions = dict(decisions or {})
     cells = [_cells(r, mapping) for r in table.rows]
+    for n in _numeric_ids(table, mapping):
+        cells[n][NUMERIC_ID] = "1"
     if kind == "members":
-        load_members(session, ctx, {normal_id_number(c.get("id_number")) for c in cells} - {""},
+        load_members(session, ctx, {_id_key(c.get("id_number")) for c in cells} - {""},
                      {normal_phone(c.get("phone")) for c in cells} - {""})
+        used = elsewhere_used(session, actor)
+        ctx.elsewhere_seen, ctx.quota_spent = set(used), len(used) >= ELSEWHERE_PER_DAY
     else:
         load_units(session, ctx)
+    ops = _rows(ctx, kind, table, cells, progress)
+    if kind == "members" and ctx.over_limit and not ctx.quota_spent:
+        # the limit was reached part-way: check the file again as if spent from the start,
+        # so that no row's answer depends on where in the file it stands
+        ctx.elsewhere, ctx.quota_spent, ctx.over_limit = [], True, 0
+        ctx.elsewhere_seen = set(used)
+        ops = _rows(ctx, kind, table, cells, None)
+    if kind == "members":
+        audit_elsewhere(session, actor, ctx)
+    return ops
+
+
+def _rows(ctx: Context, kind: str, table: Table, cells: list[dict[str, str]],
+          progress: Progress | None) -> list[Op]:
     seen: dict[str, int] = {}
-    make = _member_op if kind == "members" else _unit_op
-    return [make(ctx, n + 2, c, seen) for n, c in enumerate(cells)]
+    make = member_op if kind == "members" else _unit_op
+    lines = table.lines or tuple(range(2, len(cells) + 2))
+    out = []
+    for n, c in enumerate(cells):
+        out.append(make(ctx, lines[n], c, seen))
+        if progress is not None and (n + 1) % 1000 == 0:
+            progress(n + 1, len(cells))
+    if progress is not None:
+        progress(len(cells), len(cells))
+    return out
+
+
+def _id_key(value: str | None) -> str:
+    """The ID number to look up for a cell (15 digits made 18), "" when there is none."""
+    return read_id(value).number or normal_id_number(value)
 
 
 def preview_import(session: Session, *, actor: Actor, kind: str, table: Table,
                    mapping: Mapping, default_community: int | None = None,
-                   aliases: Aliases | None = None) -> ImportPlan:
-    """What an import would do, row by row, with every bad row and why. Writes nothing."""
-    ops = _plan(session, actor, kind, table, mapping, default_community, aliases or {})
+                   aliases: Aliases | None = None, decisions: dict[int, str] | None = None,
+                   progress: Progress | None = None) -> ImportPlan:
+    """What an import would do, row by row: adds, updates (each field before → after),
+    unchanged, refused rows and why, possible matches to decide (`decisions`: sheet row ->
+    "same" | "different"). Writes only the audit of out-of-scope ID matches."""
+    ops = _plan(session, actor, kind, table, mapping, default_community, aliases or {},
+                decisions, progress)
     return ImportPlan(kind, tuple(op.result for op in ops))
 
 
 def run_import(session: Session, *, actor: Actor, kind: str, table: Table, mapping: Mapping,
                default_community: int | None = None, aliases: Aliases | None = None,
-               valid_only: bool = False, progress: Progress | None = None) -> ImportSummary:
-    """Check again and write, in the caller's one transaction. With bad rows and without
-    `valid_only`, nothing is written (Invalid); with it, the good rows are."""
-    ops = _plan(session, actor, kind, table, mapping, default_community, aliases or {})
-    refused = tuple(op.result for op in ops if op.result.action == "bad")
+               valid_only: bool = False, progress: Progress | None = None,
+               decisions: dict[int, str] | None = None,
+               check_progress: Progress | None = None) -> ImportSummary:
+    """Check again and write, in the caller's one transaction. With bad or undecided rows
+    and without `valid_only`, nothing is written (Invalid); with it, the good rows are."""
+    ops = _plan(session, actor, kind, table, mapping, default_community, aliases or {},
+                decisions, check_progress)
+    refused = tuple(op.result for op in ops if op.result.action in {"bad", "decide"})
     if refused and not valid_only:
+        undecided = sum(op.result.action == "decide" for op in ops)
+        if undecided == len(refused):
+            raise Invalid({"file": "roster_imp.undecided"}, n=undecided)
         raise Invalid({"file": "roster.imp.has_errors"}, bad=len(refused))
     _write(session, actor, kind, [op for op in ops if op.result.action in {"add", "update"}],
            progress)
@@ -200,7 +235,27 @@ def run_import(session: Session, *, actor: Actor, kind: str, table: Table, mappi
     return summary
 
 
-CHUNK = 100  # rows written (and audited in one batch) between two ticks of the progress bar
+CHUNK = 500  # at most this many rows written (and audited in one batch) between two ticks
+_MEMBER_DEFAULTS: dict[str, Any] = {"id_number": None, "grid_id": None, "skills": [],
+                                    "availability": {}, "active": True, "version": 1}
+
+
+def _add_members(session: Session, actor: Actor, chunk: list[Op]) -> None:
+    """New people of one chunk in one Core insert (ids returned in order), their
+    memberships in another, and their audit entries in one batch."""
+    now = clock.now()
+    rows = [{**_MEMBER_DEFAULTS, **op.values, "created_at": now} for op in chunk]
+    ids = list(session.scalars(insert(Member).returning(Member.id,
+                                                        sort_by_parameter_order=True), rows))
+    joins = [{"member_id": i, "team_id": op.team_id, "created_at": now}
+             for i, op in zip(ids, chunk, strict=True) if op.team_id is not None]
+    if joins:
+        session.execute(insert(Membership), joins)
+    audit.record_many(session, actor=actor, entries=[
+        audit.Entry("roster.member_import_add", "member", i,
+                    after={**{k: row[k] for k in MEMBER_FIELDS},
+                           **({"team_id": op.team_id} if op.team_id is not None else {})})
+        for i, row, op in zip(ids, rows, chunk, strict=True)])
 
 
 def _write(session: Session, actor: Actor, kind: str, todo: list[Op],
@@ -213,25 +268,43 @@ def _write(session: Session, actor: Actor, kind: str, todo: list[Op],
     adds = [op for op in todo if op.record is None]
     changes = [op for op in todo if op.record is not None]
     done = 0
-    for start in range(0, len(adds), CHUNK):
-        added = [model(**op.values) for op in adds[start:start + CHUNK]]
+    step = min(CHUNK, max(50, len(todo) // 20))  # the bar moves about twenty times
+    for start in range(0, len(adds), step):
+        chunk = adds[start:start + step]
+        if kind == "members":
+            _add_members(session, actor, chunk)
+            done += len(chunk)
+            _tick(progress, done, len(todo))
+            continue
+        added = [model(**op.values) for op in chunk]
         session.add_all(added)
         session.flush()
+        teams = {row.id: op.team_id for row, op in zip(added, chunk, strict=True)
+                 if op.team_id is not None}
+        session.add_all([Membership(member_id=m, team_id=t) for m, t in teams.items()])
         audit.record_many(session, actor=actor, entries=[
             audit.Entry(f"roster.{short}_import_add", entity, row.id,
-                        after=audit.snapshot(row, fields)) for row in added])
+                        after={**audit.snapshot(row, fields),
+                               **({"team_id": teams[row.id]} if row.id in teams else {})})
+            for row in added])
         done += len(added)
         _tick(progress, done, len(todo))
-    for start in range(0, len(changes), CHUNK):
+    for start in range(0, len(changes), step):
         entries = []
-        for op in changes[start:start + CHUNK]:
-            before = {k: getattr(op.record, k) for k in op.values}
-            update_versioned(session, model, op.record.id, op.record.version, op.values,
-                             entity=entity)
-            entries.append(audit.Entry(f"roster.{short}_import_update", entity, op.record.id,
-                                       before=before, after=op.values))
+        for op in changes[start:start + step]:
+            if op.values:
+                before = {k: getattr(op.record, k) for k in op.values}
+                update_versioned(session, model, op.record.id, op.record.version, op.values,
+                                 entity=entity)
+                entries.append(audit.Entry(f"roster.{short}_import_update", entity,
+                                           op.record.id, before=before, after=op.values))
+            if op.team_id is not None and op.team_id not in op.teams:
+                session.add(Membership(member_id=op.record.id, team_id=op.team_id))
+                bump(session, op.record.id)
+                entries.append(audit.Entry("roster.member_import_join", entity, op.record.id,
+                                           after={"team_id": op.team_id}))
         audit.record_many(session, actor=actor, entries=entries)
-        done += len(entries)
+        done += len(changes[start:start + step])
         _tick(progress, done, len(todo))
 
 

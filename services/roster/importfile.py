@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
+from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from services import sheets
 from services.errors import Invalid
 
 MAX_ROWS = 20_000
@@ -50,56 +50,42 @@ ENGLISH_HEADERS = {
 
 @dataclass(frozen=True)
 class Table:
-    """A file's header row and its data rows, every cell as text. Line 1 is the header."""
+    """A file's header row and its data rows, every cell as text; `lines` are the rows as the
+    sheet numbers them, `hidden` marks the columns Excel hides (never pre-selected)."""
 
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    lines: tuple[int, ...] = ()
+    hidden: tuple[bool, ...] = ()
+    notes: tuple[sheets.Note, ...] = ()
+    numbers: frozenset[tuple[int, int]] = frozenset()  # (row, column) the sheet typed as numbers
+    sheet: str = ""
+    sheets: tuple[str, ...] = ()
 
 
-def _cell(value: object) -> str:
+def _text(value: sheets.Cell) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel turns long digit strings typed as numbers into floats
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value).strip()
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise Invalid({"file": "roster.imp.encoding"})
-
-
-def read_table(data: bytes, filename: str) -> Table:
-    """The first sheet of an .xlsx or a CSV (UTF-8 or GBK, comma, semicolon or tab)."""
-    if len(data) > MAX_BYTES:
-        raise Invalid({"file": "roster.imp.too_big"}, max=MAX_BYTES // (1024 * 1024))
-    if filename.lower().endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-            raw = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
-            raise Invalid({"file": "roster.imp.unreadable"}) from None
-    elif filename.lower().endswith((".csv", ".txt")):
-        text = _decode(data)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel  # type: ignore[assignment]
-        raw = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-    else:
-        raise Invalid({"file": "roster.imp.file_type"})
-    raw = [r for r in raw if any(r)]
-    if not raw:
-        raise Invalid({"file": "roster.imp.empty"})
-    if len(raw) - 1 > MAX_ROWS:
-        raise Invalid({"file": "roster.imp.too_many_rows"}, max=MAX_ROWS)
-    width = len(raw[0])
-    rows = tuple(tuple((r + [""] * width)[:width]) for r in raw[1:])
-    return Table(headers=tuple(raw[0]), rows=rows)
+def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> Table:
+    """The roster on one sheet of any file the spreadsheet reader handles (services.sheets)."""
+    hints = {h for names in FIELDS.values() for fields in names.values() for h in fields}
+    found = sheets.read_sheet(data, filename, sheet=sheet, max_rows=MAX_ROWS, hints=hints,
+                              limits=sheets.Limits(max_bytes=MAX_BYTES))
+    return Table(headers=found.headers,
+                 rows=tuple(tuple(_text(v) for v in r.cells) for r in found.rows),
+                 lines=tuple(r.number for r in found.rows),
+                 hidden=tuple(c.hidden for c in found.columns), notes=found.notes,
+                 numbers=frozenset((n, i) for n, r in enumerate(found.rows)
+                                   for i, v in enumerate(r.cells)
+                                   if isinstance(v, int | float) and not isinstance(v, bool)),
+                 sheet=found.sheet, sheets=found.sheets)
 
 
 def _normal(header: str) -> str:
@@ -107,9 +93,11 @@ def _normal(header: str) -> str:
     return re.sub(r"[\s_*:：\-]", "", text).lower()
 
 
-def guess_mapping(kind: str, headers: tuple[str, ...]) -> dict[str, int | None]:
-    """Field -> column index, from the headers' names in Chinese or English (None: absent)."""
-    normal = [_normal(h) for h in headers]
+def guess_mapping(kind: str, headers: tuple[str, ...],
+                  hidden: tuple[bool, ...] = ()) -> dict[str, int | None]:
+    """Field -> column index, from the headers' names in Chinese or English (None: absent).
+    A column hidden in Excel is never chosen (a hidden last-year phone column, ...)."""
+    normal = ["" if i < len(hidden) and hidden[i] else _normal(h) for i, h in enumerate(headers)]
     out: dict[str, int | None] = {}
     taken: set[int] = set()
     for field, names in FIELDS[kind].items():

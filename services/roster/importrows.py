@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Grid, Member, SocialUnit, Team
+from db.models import Community, Grid, Member, Membership, SocialUnit, Team
 from services.actor import Actor
 from services.roster import checks
 from services.roster.common import SKILLS, TEAM_KINDS, UNIT_KINDS
@@ -23,11 +23,14 @@ CHUNK = 500
 
 @dataclass(frozen=True)
 class RowResult:
-    line: int  # the line in the file (the header is line 1)
+    line: int  # the row as the sheet numbers it
     name: str
-    action: str  # add | update | same | bad
+    action: str  # add | update | same | bad | decide (a possible match the user decides)
     problems: tuple[tuple[str, str], ...] = ()  # (field, translation key)
     params: tuple[tuple[str, str], ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()  # (field, translation key): what was done
+    changes: tuple[tuple[str, str, str], ...] = ()  # (field, before, after) as shown, masked
+    candidate: str = ""  # decide: the person on file who shares the phone (name, masked)
 
 
 @dataclass
@@ -37,6 +40,8 @@ class Op:
     result: RowResult
     values: dict[str, Any]
     record: Any = None
+    team_id: int | None = None  # a member's team: a new membership when not yet in it
+    teams: frozenset[int] = frozenset()  # the teams the matched member serves in now
 
 
 def split(cell: str) -> list[str]:
@@ -59,8 +64,15 @@ class Context:
     teams: dict[int, list[Team]] = field(default_factory=lambda: defaultdict(list))
     grids: dict[tuple[int, str], int] = field(default_factory=dict)
     by_id_number: dict[str, Member] = field(default_factory=dict)
-    by_phone: dict[tuple[int, str], Member] = field(default_factory=dict)
+    by_phone: dict[tuple[int, str], list[Member]] = field(default_factory=dict)
+    grid_names: dict[int, str] = field(default_factory=dict)
+    decisions: dict[int, str] = field(default_factory=dict)  # sheet row -> same | different
+    elsewhere: list[tuple[int, str]] = field(default_factory=list)  # (row, ID digest)
+    elsewhere_seen: set[str] = field(default_factory=set)  # digests matched today
+    over_limit: int = 0
+    quota_spent: bool = False
     team_community: dict[int, int] = field(default_factory=dict)
+    member_teams: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     units: dict[tuple[int, str], SocialUnit] = field(default_factory=dict)
 
 
@@ -81,6 +93,7 @@ def load_context(session: Session, actor: Actor, aliases: Aliases,
     for gid, cid, code, name in session.execute(select(Grid.id, Grid.community_id, Grid.code,
                                                        Grid.name)
                                                 .where(Grid.community_id.in_(sorted(ids)))):
+        ctx.grid_names[gid] = name
         ctx.grids.setdefault((cid, code.lower()), gid)
         ctx.grids.setdefault((cid, name.lower()), gid)
     return ctx
@@ -93,12 +106,21 @@ def load_members(session: Session, ctx: Context, numbers: set[str], phones: set[
             ctx.by_id_number[m.id_number or ""] = m
     for chunk in _chunks(sorted(phones)):
         rows = session.execute(select(Member, Team.community_id)
-                               .join(Team, Team.id == Member.team_id)
+                               .join(Membership, Membership.member_id == Member.id)
+                               .join(Team, Team.id == Membership.team_id)
                                .where(Member.phone.in_(chunk),
                                       community_filter(ctx.actor, Team.community_id))
-                               .order_by(Member.id.desc()))
-        for m, cid in rows:
-            ctx.by_phone[(cid, m.phone)] = m  # the oldest wins: ordered newest first
+                               .order_by(Member.id))
+        for m, cid in rows:  # the oldest first
+            same = ctx.by_phone.setdefault((cid, m.phone), [])
+            if m not in same:
+                same.append(m)
+    ids = sorted({m.id for m in ctx.by_id_number.values()}
+                 | {m.id for ms in ctx.by_phone.values() for m in ms})
+    for chunk in _chunks(ids):  # type: ignore[arg-type]
+        for mid, tid in session.execute(select(Membership.member_id, Membership.team_id)
+                                        .where(Membership.member_id.in_(chunk))):
+            ctx.member_teams[mid].add(tid)
 
 
 def load_units(session: Session, ctx: Context) -> None:

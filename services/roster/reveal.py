@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Member, Officer, SocialUnit, Team
+from db.models import Community, Member, Officer, SocialUnit
 from services import audit
 from services.actor import Actor, Perm, Role, refuse, require
 from services.errors import NotFound
-from services.roster.common import may_see_personal
+from services.roster.common import may_see_personal, member_communities
 from services.scope import check_community
 
 REVEALABLE = {"member": ("phone", "id_number"), "social_unit": ("contact_phone",),
               "officer": ("phone",)}
 
 
-def _community_officer(session: Session, entity: str, record_id: int) -> tuple[object, int | None,
-                                                                             int | None]:
-    """(record, its community id, that community's officer id)."""
+def _community_officer(session: Session, actor: Actor, entity: str, record_id: int
+                       ) -> tuple[object, int | None, int | None]:
+    """(record, its community id, that community's officer id). A person in teams of
+    several communities: the one whose officer the actor is, else one in scope."""
     if entity == "member":
         member = session.get(Member, record_id)
-        team = session.get(Team, member.team_id) if member else None
-        cid = team.community_id if team else None
+        ids = member_communities(session, actor, record_id) if member else []
+        own = [c for c in ids if actor.officer_id is not None and session.scalar(
+            select(Community.officer_id).where(Community.id == c)) == actor.officer_id]
+        cid: int | None = (own or ids or [0])[0] or None
         row: object = member
     elif entity == "social_unit":
         unit = session.get(SocialUnit, record_id)
@@ -39,7 +43,7 @@ def reveal(session: Session, *, actor: Actor, entity: str, record_id: int, field
     require(actor, Perm.REVEAL_PERSONAL)
     if field not in REVEALABLE.get(entity, ()):
         raise NotFound()
-    row, community_id, officer_id = _community_officer(session, entity, record_id)
+    row, community_id, officer_id = _community_officer(session, actor, entity, record_id)
     if row is None:
         raise NotFound()
     if entity != "officer":

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Community, Grid, Member, Officer, PoliceOffice, SocialUnit, Team
+from db.models import Community, Grid, Member, Membership, Officer, PoliceOffice, SocialUnit, Team
 from services.actor import Actor, Perm, require
 from services.roster.common import community_for_view, masked_id, masked_phone, may_see_personal
 from services.roster.coverage import Gaps, active_counts, counts_by_community, gaps_by_community
@@ -85,6 +85,8 @@ class TeamView:
 
 @dataclass(frozen=True)
 class MemberView:
+    """A person as one of a team's members: someone in two teams is listed under each."""
+
     id: int
     name: str
     phone_masked: str
@@ -161,13 +163,14 @@ def _officers(session: Session, c: Community, office: PoliceOffice | None) -> li
 
 def _members(session: Session, community_id: int, grid_names: dict[int, str]
              ) -> list[MemberView]:
-    rows = session.scalars(
-        select(Member).join(Team, Team.id == Member.team_id)
+    rows = session.execute(
+        select(Member, Membership.team_id).join(Membership, Membership.member_id == Member.id)
+        .join(Team, Team.id == Membership.team_id)
         .where(Team.community_id == community_id)
-        .order_by(Member.active.desc(), Team.kind, Member.name, Member.id))
-    return [MemberView(m.id, m.name, masked_phone(m.phone), masked_id(m.id_number), m.team_id,
+        .order_by(Member.active.desc(), Team.kind, Member.name, Member.id, Team.id))
+    return [MemberView(m.id, m.name, masked_phone(m.phone), masked_id(m.id_number), team_id,
                        m.grid_id, grid_names.get(m.grid_id or 0, ""), tuple(m.skills or ()),
-                       dict(m.availability or {}), m.active, m.version) for m in rows]
+                       dict(m.availability or {}), m.active, m.version) for m, team_id in rows]
 
 
 def _teams(session: Session, community_id: int, members: list[MemberView]) -> list[TeamView]:

@@ -15,6 +15,8 @@ from services.stats import disputes, fmt, incidents, leads, presence, svg
 from services.stats.fmt import Text
 from services.stats.periods import Period, since_july
 
+BY_COMMUNITY_SHOWN = 30  # rows of the by-community table; the page says of how many
+
 STYLE = """body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;border-bottom:1px solid #999;margin:18px 0 6px}
 .meta{color:#555;font-size:12px}.demo{border:1px solid #c90;padding:4px 8px;font-size:12px}
@@ -39,9 +41,7 @@ def _table(frame: pd.DataFrame, text: Text) -> str:
 
 
 def _cell(v: object) -> str:
-    if v is None or (isinstance(v, float) and v != v):
-        return "—"
-    return f"{v:,.1f}" if isinstance(v, float) else str(v)
+    return fmt.cell(v.item() if hasattr(v, "item") else v)  # numpy scalars as Python's
 
 
 def _headline(session: Session, actor: Actor, today: date, text: Text,
@@ -82,7 +82,8 @@ def _week_incidents(session: Session, actor: Actor, week: Period, text: Text,
 
 
 def _trend_svg(trend: pd.DataFrame, last: date, text: Text) -> str:
-    totals = trend.groupby(["year", "month"], as_index=False)["count"].sum()
+    """The monthly lines; the month of `last`, not over yet, a hollow point apart, said so."""
+    totals = incidents.trend_totals(trend, last)
     series, values = [], []
     for year in (last.year - 1, last.year):
         by_month = dict(zip(totals[totals["year"] == year]["month"],
@@ -90,32 +91,60 @@ def _trend_svg(trend: pd.DataFrame, last: date, text: Text) -> str:
         series.append(str(year))
         values.append([by_month.get(m) for m in range(1, 13)])
     title = text("stats.chart.trend", first=last.year - 1, last=last.year, through=last)
-    return svg.lines(title, [str(m) for m in range(1, 13)], series, values)
+    if not totals["partial"].any():
+        return svg.lines(title, [str(m) for m in range(1, 13)], series, values)
+    chart = svg.lines(title, [str(m) for m in range(1, 13)], series, values,
+                      apart=(1, last.month - 1),
+                      apart_label=text("stats.trend.partial_point", through=f"{last:%m-%d}"))
+    note = text("stats.trend.partial", n=last.day,
+                first=last.replace(day=1), through=last)
+    return chart + f'<p class="meta">{escape(note)}</p>'
 
 
 def _week_work(session: Session, actor: Actor, week: Period, text: Text,
                communities: Collection[int] | None) -> str:
     lh = leads.lead_handling(session, actor=actor, period=week, communities=communities)
     dis = disputes.resolution_change(session, actor=actor, period=week, communities=communities)
-    items = [(text("stats.leads.created"), str(lh.created)),
+    items = [(text("stats.leads.created"), fmt.number(lh.created)),
              (text("stats.leads.dispatch_median"), fmt.duration(lh.dispatch.median_s, text)),
              (text("stats.leads.accept_on_time"), fmt.rate(lh.accept_on_time_pct)),
              (text("stats.leads.closed_in_grid"), fmt.rate(lh.closed_in_grid)),
              (text("stats.leads.closed_in_community"), fmt.rate(lh.closed_in_community)),
-             (text("stats.leads.escalated"), str(lh.escalated)),
-             (text("stats.disputes.reported"), str(dis.this.reported)),
+             (text("stats.leads.escalated"), fmt.number(lh.escalated)),
+             (text("stats.disputes.reported"), fmt.number(dis.this.reported)),
              (text("stats.disputes.rate"), fmt.rate(dis.this.rate))]
     ages = disputes.open_by_age(session, actor=actor, communities=communities)
     ages["age"] = [text(f"stats.age.{a}") for a in ages["age"]]
     return _cards(items) + _table(ages, text)
 
 
+def briefing_week(today: date) -> Period:
+    """The week the briefing reports: this week, Monday to today (so far, until Sunday)."""
+    return Period(clock.week_start(today), today)
+
+
+def _week_name(week: Period, text: Text) -> str:
+    """'This week' on a Sunday, when it is whole; 'this week so far' before."""
+    whole = week.last == week.first + timedelta(days=6)
+    return text("stats.briefing.this_week" if whole else "stats.briefing.week_so_far")
+
+
+def _by_community(places: pd.DataFrame, text: Text) -> str:
+    """The communities with the most incidents this week, saying how many of how many."""
+    cut = fmt.shown_of(min(len(places), BY_COMMUNITY_SHOWN), len(places), text,
+                       "stats.cut.briefing_communities")
+    return _table(places.head(BY_COMMUNITY_SHOWN), text) + (
+        f'<p class="meta">{escape(cut)}</p>' if cut else "")
+
+
 def weekly_briefing(session: Session, *, actor: Actor, text: Text, today: date | None = None,
                     scope_label: str = "", communities: Collection[int] | None = None) -> str:
-    """The last seven days (to today) against the same days a year before, for the scope."""
+    """This week so far (Monday to today, services.clock's week) against the same days a
+    year before, and the headline figures since July, for the scope."""
     require(actor, Perm.VIEW_STATS)
     today = today or clock.local_today()
-    week = Period(today - timedelta(days=6), today)
+    week = briefing_week(today)
+    name = _week_name(week, text)
     by_place = incidents.incidents_by_community(session, actor=actor, period=week,
                                                 communities=communities)
     if text("stats.lang") == "en":
@@ -123,18 +152,21 @@ def weekly_briefing(session: Session, *, actor: Actor, text: Text, today: date |
     places = by_place.groupby("name", as_index=False)[["this", "before"]].sum()
     places = places.rename(columns={"name": "community"}).sort_values("this", ascending=False)
     demo = system.demo_loaded(session)
-    meta = text("stats.briefing.meta", scope=scope_label, period=week.label(),
+    meta = text("stats.briefing.meta", scope=scope_label, week=name, period=week.label(),
                 at=clock.local(clock.now()))
+    def h2(key: str) -> str:
+        return f"<h2>{escape(text(key, week=name, period=week.label()))}</h2>"
+
     parts = [f"<h1>{escape(text('stats.briefing.title'))}</h1>",
              f'<p class="meta">{escape(meta)}</p>',
              f'<p class="demo">{escape(text("app.demo_banner"))}</p>' if demo else "",
              _headline(session, actor, today, text, communities),
-             f"<h2>{escape(text('stats.briefing.week_incidents', period=week.label()))}</h2>",
+             h2("stats.briefing.week_incidents"),
              _week_incidents(session, actor, week, text, communities),
-             f"<h2>{escape(text('stats.briefing.week_work', period=week.label()))}</h2>",
+             h2("stats.briefing.week_work"),
              _week_work(session, actor, week, text, communities),
-             f"<h2>{escape(text('stats.briefing.by_community', period=week.label()))}</h2>",
-             _table(places.head(30), text)]
+             h2("stats.briefing.by_community"),
+             _by_community(places, text)]
     lang = "en" if text("stats.lang") == "en" else "zh-CN"
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f"<title>{escape(text('stats.briefing.title'))} {escape(week.label())}</title>"

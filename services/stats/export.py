@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Mapping
 
 import pandas as pd
 
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+from services.spreadsheet import frame_csv, frames_xlsx
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV that Excel opens with Chinese intact (the BOM tells it the text is UTF-8)."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
-
-
-def _sheet_name(name: str, taken: set[str]) -> str:
-    base = _SHEET_BAD.sub("_", name).strip("'")[:31] or "sheet"
-    candidate, n = base, 2
-    while candidate.lower() in taken:
-        suffix = f" ({n})"
-        candidate, n = base[:31 - len(suffix)] + suffix, n + 1
-    taken.add(candidate.lower())
-    return candidate
+    """CSV that Excel opens with Chinese intact (UTF-8 with BOM), formulas neutralised."""
+    return frame_csv(frame)
 
 
 def xlsx_bytes(frames: Mapping[str, pd.DataFrame]) -> bytes:
-    """One sheet per table, named after it (Excel's 31-character limit and forbidden marks)."""
-    buf = io.BytesIO()
-    taken: set[str] = set()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        for name, frame in frames.items():
-            frame.to_excel(writer, sheet_name=_sheet_name(name, taken), index=False)
-    return buf.getvalue()
+    """One sheet per table, named after it; text stays text (services.spreadsheet)."""
+    return frames_xlsx(frames)
 
 
 def labelled(frame: pd.DataFrame, text: object, prefix: str = "stats.col") -> pd.DataFrame:

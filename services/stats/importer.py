@@ -1,50 +1,53 @@
-"""Import of daily incident counts: check every row, preview the problems, then write or not."""
+"""Import of incident counts: daily totals, or one row per incident totalled by day, category
+and community. Check every row, preview problems and open questions, then write or not."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
 
-import numpy as np
 import pandas as pd
-from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Community, IncidentCount
-from services import audit, clock
+from services import audit, clock, sheets
 from services.actor import Actor, Perm, require
 from services.errors import Invalid
-from services.scope import community_filter
-from services.stats.importfile import FIELDS
+from services.stats import importmap, importwrite
+from services.stats.categories import normal_name
+from services.stats.importcheck import Checked, Progress, Rules, Unknown, check_rows
+from services.stats.importfile import DAILY, INCIDENTS, REQUIRED
 
-Progress = Callable[[int, int], None]
-CHUNK = 5000
-MAX_COUNT = 100_000  # per day, category and community: anything larger is a typing error
-_CATEGORIES = {
-    "criminal": "criminal", "刑事": "criminal", "刑事警情": "criminal", "刑事案件": "criminal",
-    "public_order": "public_order", "public order": "public_order", "治安": "public_order",
-    "治安警情": "public_order", "治安案件": "public_order",
-    "other": "other", "其他": "other", "其它": "other", "其他警情": "other",
-}
-KEY = ["day", "category", "community_id"]
+Decisions = dict[str, dict[str, str]]  # {"category": {name: target}, "community": {name: id}}
+MODES = ("daily", "incidents")
 
 
 @dataclass(frozen=True)
 class ImportPlan:
-    """What an import would do: rows checked, new, already there, and every problem found."""
+    """What an import would do. Daily: rows new / already there / with another count.
+    Incidents: incidents new / already counted / counted under another day, category or
+    community. `categories`/`communities`: names waiting for the user's decision."""
 
+    mode: str
     rows: int
     valid: int
     new: int
     existing: int
-    changed: int  # already there with a different count
-    errors: pd.DataFrame  # row (as in the file, header = row 1), field, problem, value
+    changed: int
+    skipped: int  # rows whose category is 'not counted'
+    errors: pd.DataFrame  # row (as the sheet shows it), field, problem, value
+    categories: tuple[Unknown, ...] = ()
+    communities: tuple[Unknown, ...] = ()
+    notes: tuple[sheets.Note, ...] = ()
+    totals: pd.DataFrame | None = None  # day, category, community_id, count added
 
     @property
     def rejected(self) -> int:
         return int(self.errors["row"].nunique()) if len(self.errors) else 0
+
+    @property
+    def undecided(self) -> int:
+        return len(self.categories) + len(self.communities)
 
 
 @dataclass(frozen=True)
@@ -52,165 +55,109 @@ class ImportSummary:
     rows: int
     inserted: int
     updated: int
-    skipped: int  # already imported and left as they were
+    skipped: int  # already imported and left as they were (or not counted)
     rejected: int  # rows with a problem, not imported
 
 
-def _check_mapping(table: pd.DataFrame, mapping: dict[str, str | None]) -> None:
-    chosen = [mapping.get(f) for f in FIELDS]
-    missing = {f: "stats.import.map_missing" for f, c in zip(FIELDS, chosen, strict=True)
-               if not c or c not in table.columns}
+def _columns(table: sheets.Table, mode: str, mapping: dict[str, str | None]) -> dict[str, int]:
+    if mode not in MODES:
+        raise Invalid({"mode": "stats.import.bad_mode"})
+    fields = DAILY if mode == "daily" else INCIDENTS
+    out: dict[str, int] = {}
+    missing: dict[str, str] = {}
+    for f in fields:
+        col = table.column(mapping.get(f) or "")
+        if col is not None:
+            out[f] = col.index
+        elif f in REQUIRED[mode]:
+            missing[f] = "stats.import.map_missing"
     if missing:
         raise Invalid(missing)
-    if len(set(chosen)) < len(chosen):
+    if len(set(out.values())) < len(out):
         raise Invalid({"mapping": "stats.import.map_twice"})
+    return out
 
 
-def _days(raw: pd.Series) -> pd.Series:
-    days = pd.to_datetime(raw, errors="coerce", format="ISO8601")
-    retry = days.isna() & (raw != "")
-    if retry.any():
-        days[retry] = pd.to_datetime(raw[retry], errors="coerce", format="mixed")
-    return days.dt.normalize()
+def _check(session: Session, actor: Actor, table: sheets.Table, mode: str,
+           mapping: dict[str, str | None], source: str, decisions: Decisions | None,
+           today: date, progress: Progress | None) -> Checked:
+    columns = _columns(table, mode, mapping)
+    decided = decisions or {}
+    categories = importmap.remembered(session, actor=actor, source=source, kind="category")
+    communities = importmap.remembered(session, actor=actor, source=source, kind="community")
+    categories.update({normal_name(k): v for k, v in decided.get("category", {}).items()})
+    communities.update({normal_name(k): v for k, v in decided.get("community", {}).items()})
+    rules = Rules(mode, columns, importmap.places(session, actor), categories, communities,
+                  today)
+    return check_rows(table, rules, progress)
 
 
-def _community_ids(session: Session, actor: Actor, raw: pd.Series) -> pd.Series:
-    """Community id for a name (中文 or English) or an id, only within the actor's scope."""
-    known: dict[str, float] = {}
-    for cid, name, name_en in session.execute(
-            select(Community.id, Community.name, Community.name_en)
-            .where(community_filter(actor, Community.id))):
-        known.update({str(cid): cid, name.strip(): cid})
-        if name_en:
-            known[name_en.strip().lower()] = cid
-    ids = raw.map(known)
-    misses = ids.isna()
-    ids[misses] = raw[misses].str.lower().map(known)
-    return ids.astype(float)
+def _errors(checked: Checked) -> pd.DataFrame:
+    frame = pd.DataFrame(checked.problems, columns=["row", "field", "problem", "value"])
+    return frame.sort_values(["row", "field"], kind="stable").reset_index(drop=True)
 
 
-def _validate(session: Session, actor: Actor, table: pd.DataFrame,
-              mapping: dict[str, str | None], today: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The rows that pass every check (with their file row number), and one line per problem."""
-    _check_mapping(table, mapping)
-    raw = {f: table[mapping[f]].astype(str).str.strip() for f in FIELDS}
-    rows = pd.Series(np.arange(2, len(table) + 2), index=table.index)
-    problems: list[pd.DataFrame] = []
+def _unknowns(checked: Checked, places: importmap.Places) -> tuple[tuple[Unknown, ...], ...]:
+    from services.stats.categories import suggest
 
-    def flag(mask: pd.Series, field: str, problem: str, values: pd.Series) -> None:
-        if mask.any():
-            problems.append(pd.DataFrame({"row": rows[mask], "field": field,
-                                          "problem": problem, "value": values[mask]}))
-
-    day = _days(raw["day"])
-    flag(day.isna(), "day", "stats.import.bad_date", raw["day"])
-    flag(day > pd.Timestamp(today), "day", "stats.import.future_date", raw["day"])
-    category = raw["category"].str.lower().map(_CATEGORIES)
-    flag(category.isna(), "category", "stats.import.bad_category", raw["category"])
-    cid = _community_ids(session, actor, raw["community"])
-    flag(cid.isna(), "community", "stats.import.unknown_community", raw["community"])
-    count = pd.to_numeric(raw["count"], errors="coerce")
-    bad_count = count.isna() | (count % 1 != 0)
-    flag(bad_count, "count", "stats.import.bad_count", raw["count"])
-    flag(~bad_count & (count < 0), "count", "stats.import.negative_count", raw["count"])
-    flag(~bad_count & (count > MAX_COUNT), "count", "stats.import.count_too_big", raw["count"])
-    rows_out = pd.DataFrame({"row": rows, "day": day, "category": category,
-                             "community_id": cid, "count": count})
-    keyed = rows_out[KEY].notna().all(axis=1)
-    dup = keyed & rows_out.duplicated(subset=KEY, keep=False)
-    key_text = raw["day"] + " / " + raw["category"] + " / " + raw["community"]
-    flag(dup, "row", "stats.import.duplicate_row", key_text)
-    errors = (pd.concat(problems, ignore_index=True) if problems else
-              pd.DataFrame(columns=["row", "field", "problem", "value"]))
-    errors = errors.sort_values(["row", "field"], kind="stable").reset_index(drop=True)
-    valid = rows_out[~rows_out["row"].isin(errors["row"])].copy()
-    valid["community_id"] = valid["community_id"].astype(int)
-    valid["count"] = valid["count"].astype(int)
-    return valid, errors
+    cats = tuple(Unknown(n, c, suggest(n)) for n, c in checked.categories.most_common())
+    comms = tuple(Unknown(n, c, str(places.suggest(n))) for n, c in
+                  checked.communities.most_common())
+    return cats, comms
 
 
-def _with_existing(session: Session, valid: pd.DataFrame) -> pd.DataFrame:
-    """Valid rows with the id and count of the row already stored for the same key, if any."""
-    if valid.empty:
-        return valid.assign(id=pd.Series(dtype="Int64"), old=pd.Series(dtype="Int64"))
-    stored = session.execute(
-        select(IncidentCount.id, IncidentCount.day, IncidentCount.category,
-               IncidentCount.community_id, IncidentCount.count)
-        .where(IncidentCount.day.between(valid["day"].min().date(), valid["day"].max().date()),
-               IncidentCount.community_id.in_(sorted(set(valid["community_id"].tolist()))))
-    ).all()
-    old = pd.DataFrame(stored, columns=["id", "day", "category", "community_id", "old"])
-    old["day"] = pd.to_datetime(old["day"])  # merge on datetime64, not Python dates
-    return valid.merge(old, on=KEY, how="left")
-
-
-def plan_import(session: Session, *, actor: Actor, table: pd.DataFrame,
-                mapping: dict[str, str | None], today: date | None = None) -> ImportPlan:
+def plan_import(session: Session, *, actor: Actor, table: sheets.Table,
+                mapping: dict[str, str | None], mode: str = "daily", source: str = "110",
+                decisions: Decisions | None = None, today: date | None = None,
+                progress: Progress | None = None) -> ImportPlan:
     """Check every row and compare with what is stored; writes nothing."""
     require(actor, Perm.IMPORT_DATA)
-    valid, errors = _validate(session, actor, table, mapping, today or clock.local_today())
-    merged = _with_existing(session, valid)
-    there = merged["id"].notna()
-    changed = there & (merged["old"] != merged["count"])
-    return ImportPlan(len(table), len(valid), int((~there).sum()), int(there.sum()),
-                      int(changed.sum()), errors)
+    source = importmap.clean_source(source)
+    checked = _check(session, actor, table, mode, mapping, source, decisions,
+                     today or clock.local_today(), progress)
+    cats, comms = _unknowns(checked, importmap.places(session, actor))
+    diff = importwrite.compare(session, mode, source, checked.good)
+    notes = list(table.notes)
+    if checked.year_assumed:
+        notes.append(sheets.Note("sheets.date.year_assumed",
+                                 {"year": (today or clock.local_today()).year}))
+    return ImportPlan(mode, len(table.rows), len(checked.good), diff.new, diff.same + diff.changed,
+                      diff.changed, checked.skipped, _errors(checked), cats, comms,
+                      tuple(notes), diff.totals)
 
 
-def import_incidents(session: Session, *, actor: Actor, table: pd.DataFrame,
-                     mapping: dict[str, str | None], on_existing: str = "skip",
-                     take_valid: bool = False, today: date | None = None,
-                     progress: Progress | None = None, source: str = "") -> ImportSummary:
-    """Write the checked rows. Any problem stops the whole import unless `take_valid`.
-
-    `on_existing` is "skip" (keep stored counts) or "update" (replace them).
-    """
+def import_incidents(session: Session, *, actor: Actor, table: sheets.Table,
+                     mapping: dict[str, str | None], mode: str = "daily",
+                     on_existing: str = "skip", take_valid: bool = False,
+                     decisions: Decisions | None = None, today: date | None = None,
+                     progress: Progress | None = None, source: str = "110",
+                     filename: str = "") -> ImportSummary:
+    """Write the checked rows. Any problem stops the whole import unless `take_valid`; a name
+    still waiting for a decision always stops it. Decisions given are remembered for the
+    source. `on_existing`: "skip" keeps what is stored, "update" replaces it (daily counts)
+    or moves a corrected incident to its new day, category or community."""
     require(actor, Perm.IMPORT_DATA)
     if on_existing not in ("skip", "update"):
         raise Invalid({"on_existing": "stats.import.bad_mode"})
-    valid, errors = _validate(session, actor, table, mapping, today or clock.local_today())
-    rejected = int(errors["row"].nunique()) if len(errors) else 0
+    source = importmap.clean_source(source)
+    checked = _check(session, actor, table, mode, mapping, source, decisions,
+                     today or clock.local_today(), progress)
+    if checked.categories or checked.communities:
+        raise Invalid(key="stats.import.undecided",
+                      count=len(checked.categories) + len(checked.communities))
+    rejected = len({p[0] for p in checked.problems})
     if rejected and not take_valid:
         raise Invalid(key="stats.import.has_errors", count=rejected)
-    merged = _with_existing(session, valid)
-    new = merged[merged["id"].isna()]
-    changed = merged[merged["id"].notna() & (merged["old"] != merged["count"])]
-    updates = changed if on_existing == "update" else changed.iloc[0:0]
-    _write(session, new, updates, progress)
-    summary = ImportSummary(len(table), len(new), len(updates),
-                            len(merged) - len(new) - len(updates), rejected)
+    for kind, chosen in (decisions or {}).items():
+        if chosen:
+            importmap.save_mappings(session, actor=actor, source=source, kind=kind,
+                                    decisions=chosen)
+    done = importwrite.write(session, mode, source, checked.good, on_existing, progress)
+    summary = ImportSummary(len(table.rows), done.inserted, done.updated,
+                            done.skipped + checked.skipped, rejected)
     audit.record(session, actor=actor, action="stats.import_incidents", entity="incident_count",
-                 entity_id=source[:32], after={
-                     "source": source, "mode": on_existing, "take_valid": take_valid,
-                     **summary.__dict__, "changes": _changes(updates)})
+                 entity_id=(filename or source)[:32], after={
+                     "file": filename, "source": source, "mode": mode, "on_existing": on_existing,
+                     "take_valid": take_valid, **summary.__dict__, "changes": done.changes,
+                     "counted": dict(Counter(g[2] for g in checked.good))})
     return summary
-
-
-def _write(session: Session, new: pd.DataFrame, updates: pd.DataFrame,
-           progress: Progress | None) -> None:
-    """Core executemany in chunks (the ORM's per-row bookkeeping triples the time)."""
-    table = cast(Table, IncidentCount.__table__)
-    inserts = [{"day": d, "category": c, "community_id": i, "count": n}
-               for d, c, i, n in zip(new["day"].dt.date.tolist(), new["category"].tolist(),
-                                     new["community_id"].astype(int).tolist(),
-                                     new["count"].astype(int).tolist(), strict=True)]
-    changes = [{"b_id": i, "b_count": n} for i, n in zip(
-        updates["id"].astype(int).tolist(), updates["count"].astype(int).tolist(), strict=True)]
-    statements = ((inserts, insert(table)), (changes, update(table).where(
-        table.c.id == bindparam("b_id")).values(count=bindparam("b_count"))))
-    conn, total, done = session.connection(), len(inserts) + len(changes), 0
-    for batch, stmt in statements:
-        for start in range(0, len(batch), CHUNK):
-            chunk = batch[start:start + CHUNK]
-            conn.execute(stmt, chunk)
-            done += len(chunk)
-            if progress:
-                progress(done, total)
-    if progress and total == 0:
-        progress(0, 0)
-
-
-def _changes(updates: pd.DataFrame) -> str:
-    """Every replaced count as CSV lines 'day,category,community id,before,after' (audit)."""
-    return "\n".join(f"{d:%Y-%m-%d},{c},{int(i)},{int(o)},{int(n)}" for d, c, i, o, n in zip(
-        updates["day"].tolist(), updates["category"].tolist(), updates["community_id"].tolist(),
-        updates["old"].tolist(), updates["count"].tolist(), strict=True))

@@ -157,3 +157,20 @@ def monthly_trend(session: Session, *, actor: Actor, through: date,
     cats = list(CATEGORIES) + sorted({c for _, c in found} - set(CATEGORIES))
     data = [(y, m, c, found.get(((y, m), c), 0)) for y, m, _, _ in months for c in cats]
     return pd.DataFrame(data, columns=["year", "month", "category", "count"])
+
+
+def month_over(day: date) -> bool:
+    """True when `day` is the last day of its month: figures through it cover the month."""
+    return (day + timedelta(days=1)).month != day.month
+
+
+def trend_totals(trend: pd.DataFrame, through: date) -> pd.DataFrame:
+    """monthly_trend's counts summed per year and month (year, month, count, partial).
+
+    `partial` marks the month of `through` when it is not over: its days so far are not a
+    month to set beside whole ones, and every chart draws it apart and says so.
+    """
+    totals = trend.groupby(["year", "month"], as_index=False)["count"].sum()
+    totals["partial"] = ((totals["year"] == through.year) & (totals["month"] == through.month)
+                         & (not month_over(through)))
+    return totals

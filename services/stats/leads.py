@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Lead, LeadEvent, Member, Team, User
+from db.models import Lead, LeadEvent, Membership, Team, User
 from services import clock
 from services.actor import Actor, Perm, require
 from services.sqlutil import seconds_between
@@ -37,6 +37,7 @@ class LeadHandling:
     dispatch: Durations  # dispatched_at − created_at
     accept: Durations  # accepted_at − dispatched_at
     resolve: Durations  # resolved_at − created_at
+    to_scene: Durations  # the officer's first "on scene" step − dispatched_at
     accept_on_time: int
     accept_base: int  # accepted, or past the accept deadline without
     resolve_on_time: int
@@ -80,8 +81,15 @@ def _count_if(cond: Any) -> Any:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
-TALLIES = ("created", "n_dispatch", "n_accept", "n_resolve", "accept_on_time", "accept_base",
-           "resolve_on_time", "resolve_base", "escalated")
+TALLIES = ("created", "n_dispatch", "n_accept", "n_resolve", "n_scene", "accept_on_time",
+           "accept_base", "resolve_on_time", "resolve_base", "escalated")
+
+
+def on_scene_at() -> Any:
+    """When the officer first recorded "on scene" (到场) on the lead: the lead-event index."""
+    return (select(func.min(LeadEvent.at))
+            .where(LeadEvent.lead_id == Lead.id, LeadEvent.action == "on_scene")
+            .scalar_subquery())
 
 
 def _cells(session: Session, where: list[Any], now: datetime) -> pd.DataFrame:
@@ -98,6 +106,8 @@ def _cells(session: Session, where: list[Any], now: datetime) -> pd.DataFrame:
         _count_if(Lead.dispatched_at.is_not(None)),
         _count_if(and_(Lead.accepted_at.is_not(None), Lead.dispatched_at.is_not(None))),
         _count_if(Lead.resolved_at.is_not(None)),
+        _count_if(and_(Lead.dispatched_at.is_not(None), exists().where(
+            LeadEvent.lead_id == Lead.id, LeadEvent.action == "on_scene"))),
         _count_if(and_(acc_base, Lead.accepted_at.is_not(None),
                        Lead.accepted_at <= Lead.accept_due_at)),
         _count_if(acc_base),
@@ -112,9 +122,10 @@ def _cells(session: Session, where: list[Any], now: datetime) -> pd.DataFrame:
 
 
 def _durations(session: Session, where: list[Any], counts: list[int]) -> list[Durations]:
-    """Median and 90th percentile of dispatch, accept and resolve times, in one statement."""
+    """Median and 90th percentile of dispatch, accept, resolve and to-scene times, in one
+    statement."""
     spans = [(Lead.created_at, Lead.dispatched_at), (Lead.dispatched_at, Lead.accepted_at),
-             (Lead.created_at, Lead.resolved_at)]
+             (Lead.created_at, Lead.resolved_at), (Lead.dispatched_at, on_scene_at())]
     query = select(*[seconds_between(session, a, b).label(f"d{i}")
                      for i, (a, b) in enumerate(spans)]).where(*where)
     found = quantiles(session, query, counts, (0.5, 0.9))
@@ -123,7 +134,8 @@ def _durations(session: Session, where: list[Any], counts: list[int]) -> list[Du
 
 def closed_by_level(session: Session, *, actor: Actor, period: Period,
                     communities: Collection[int] | None = None) -> dict[str, int]:
-    """Leads closed in the period (closed, else resolved, in it) per level they were closed at."""
+    """Leads finished in the period per level they were closed at: closed in it, or, not
+    closed, resolved in it (docs/FIGURES.md, "closed in the grid / community")."""
     require(actor, Perm.VIEW_STATS)
     start, end = bounds(period)
     # closed in the period, or never closed and resolved in it: written as an OR of two
@@ -144,10 +156,11 @@ def closed_by_level(session: Session, *, actor: Actor, period: Period,
 def _handling(session: Session, actor: Actor, period: Period, where: list[Any],
               cells: pd.DataFrame, communities: Collection[int] | None) -> LeadHandling:
     t = {k: int(cells[k].sum()) for k in TALLIES}
-    dispatch, accept, resolve = _durations(
-        session, where, [t["n_dispatch"], t["n_accept"], t["n_resolve"]])
+    dispatch, accept, resolve, to_scene = _durations(
+        session, where, [t["n_dispatch"], t["n_accept"], t["n_resolve"], t["n_scene"]])
     return LeadHandling(
         period=period, created=t["created"], dispatch=dispatch, accept=accept, resolve=resolve,
+        to_scene=to_scene,
         accept_on_time=t["accept_on_time"], accept_base=t["accept_base"],
         resolve_on_time=t["resolve_on_time"], resolve_base=t["resolve_base"],
         escalated=t["escalated"],
@@ -213,12 +226,15 @@ def _by_team(session: Session, where: list[Any]) -> pd.DataFrame:
                      func.count().label("n")).where(*where)
               .group_by(Lead.reporter_member_id, Lead.reporter_user_id).subquery("g"))
     member_id = func.coalesce(groups.c.m, User.member_id)
+    # a person in several teams counts once, under their first team: shares add up to 100 %
+    first = (select(Membership.member_id.label("m"), func.min(Membership.team_id).label("t"))
+             .group_by(Membership.member_id).subquery("first_team"))
     rows = session.execute(
         select(Team.id, Team.name, Team.kind, func.sum(groups.c.n))
         .select_from(groups)
         .outerjoin(User, User.id == groups.c.u)
-        .outerjoin(Member, Member.id == member_id)
-        .outerjoin(Team, Team.id == Member.team_id)
+        .outerjoin(first, first.c.m == member_id)
+        .outerjoin(Team, Team.id == first.c.t)
         .group_by(Team.id, Team.name, Team.kind)
         .order_by(func.sum(groups.c.n).desc(), Team.id)
     ).all()

@@ -23,14 +23,14 @@ TARGET_HOURS = 40.0
 
 @dataclass(frozen=True)
 class Range:
-    """[first, end) in days: presence starting from the first day up to, not including, end."""
+    """[first, end) in days, both Mondays: whole weeks (services.clock.whole_weeks)."""
 
     first: date
     end: date
 
     @property
-    def weeks(self) -> float:
-        return (self.end - self.first).days / 7
+    def weeks(self) -> int:
+        return (self.end - self.first).days // 7
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,15 @@ def _per_week(hours: float, rng: Range, officers: int) -> float | None:
 
 
 def ranges(today: date, split: date | None = None) -> tuple[Range, Range]:
-    """Before = [1 January of the split's year, split), after = [split, today); split 1 July."""
+    """The whole weeks (Monday to Sunday) of [1 January of the split's year, split) and of
+    [split, today): the week holding the split, if it is cut, and the current week, not over
+    yet, count in neither (the presence page shows the current week apart, "so far")."""
     split = split or date(today.year, 7, 1)
     if split >= today:
         raise Invalid({"split": "stats.error.split_future"})
     january = date(split.year, 1, 1)
     first = january if split != january else date(split.year - 1, 1, 1)
-    return Range(first, split), Range(split, today)
+    return Range(*clock.whole_weeks(first, split)), Range(*clock.whole_weeks(split, today))
 
 
 def _hours(session: Session):  # type: ignore[no-untyped-def]
@@ -115,9 +117,13 @@ def per_officer(session: Session, *, actor: Actor, today: date | None = None,
                     lambda: _per_officer_stmt(session, ids))
     rows = session.execute(stmt, _params(before, after, ids)).all()
     out = frame(rows, ["officer_id", "name", "badge_no", "hours_before", "hours_after"])
-    out["per_week_before"] = (out["hours_before"].astype(float) / before.weeks).round(1)
-    out["per_week_after"] = (out["hours_after"].astype(float) / after.weeks).round(1)
+    for col in ("hours_before", "hours_after"):
+        out[col] = out[col].astype(float)
+    for col, rng in (("before", before), ("after", after)):
+        out[f"per_week_{col}"] = (out[f"hours_{col}"] / rng.weeks).round(1) \
+            if rng.weeks else float("nan")  # no whole week yet: no figure
     out["below_target"] = out["per_week_after"] < TARGET_HOURS
+    out[["hours_before", "hours_after"]] = out[["hours_before", "hours_after"]].round(1)
     return out
 
 
@@ -127,9 +133,9 @@ def _change_stmt(session: Session, ids: list[int] | None) -> Any:
     for lo, hi in (("b0", "b1"), ("a0", "a1")):
         inside = and_(_started(lo, hi), scope)
         hours = select(cast(func.coalesce(func.sum(_hours(session)), 0.0), Float)).where(inside)
-        officers = select(func.count()).select_from(Officer).where(
-            Officer.active.is_(True),
-            or_(_officer_scope(ids), Officer.id.in_(select(Presence.officer_id).where(inside))))
+        officers = select(func.count()).select_from(Officer).where(or_(
+            and_(Officer.active.is_(True), _officer_scope(ids)),
+            Officer.id.in_(select(Presence.officer_id).where(inside))))
         parts += [hours.scalar_subquery(), officers.scalar_subquery()]
     return select(*parts)
 
@@ -137,10 +143,12 @@ def _change_stmt(session: Session, ids: list[int] | None) -> Any:
 def hours_change(session: Session, *, actor: Actor, today: date | None = None,
                  split: date | None = None,
                  communities: Collection[int] | None = None) -> HoursChange:
-    """Hours a week per active officer before and after the split (6 h → 40 h on the demo).
+    """Hours a week per officer before and after the split (6 h → 40 h on the demo), over
+    whole weeks (see `ranges`).
 
-    Hours count whoever logged them (an officer since made inactive included); the divisor is
-    the active officers who look after a community in scope or logged time in it.
+    The officers of a range (docs/FIGURES.md): those who logged time in scope in it (an
+    officer since made inactive included: their hours count, so they do too), and the active
+    officers who look after a community in scope (they count with no time logged).
     """
     require(actor, Perm.VIEW_STATS)
     before, after = ranges(today or clock.local_today(), split)

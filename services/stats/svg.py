@@ -61,8 +61,11 @@ def grouped_bars(title: str, groups: Sequence[str], series: Sequence[str],
 
 
 def lines(title: str, labels: Sequence[str], series: Sequence[str],
-          values: Sequence[Sequence[float | None]]) -> str:
-    """values[s][i]: one line per series over the labels; None leaves a gap (months to come)."""
+          values: Sequence[Sequence[float | None]], *, apart: tuple[int, int] | None = None,
+          apart_label: str = "") -> str:
+    """values[s][i]: one line per series over the labels; None leaves a gap (months to come).
+    `apart` = (s, i): that point (a month not over yet) is a hollow circle off its line,
+    with `apart_label` above it."""
     peak = _nice_max([v for row in values for v in row if v is not None])
     out = _frame(title, peak, series)
     plot_h, step = H - TOP - BOTTOM, (W - LEFT - 24) / max(len(labels) - 1, 1)
@@ -70,13 +73,20 @@ def lines(title: str, labels: Sequence[str], series: Sequence[str],
         out.append(f'<text x="{LEFT + 8 + step * i:.1f}" y="{H - BOTTOM + 16}" '
                    f'text-anchor="middle">{escape(label)}</text>')
     for s, row in enumerate(values):
-        pts = [(LEFT + 8 + step * i, TOP + plot_h - plot_h * v / peak, v)
+        pts = [(LEFT + 8 + step * i, TOP + plot_h - plot_h * v / peak, v, (s, i) == apart)
                for i, v in enumerate(row) if v is not None]
-        if pts:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in pts)
+        joined = [p for p in pts if not p[3]]
+        if joined:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in joined)
             out.append(f'<polyline points="{path}" fill="none" stroke="{COLOURS[s % 4]}" '
                        f'stroke-width="2"/>')
-        for x, y, v in pts:
-            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{COLOURS[s % 4]}">'
+        for x, y, v, alone in pts:
+            colour = COLOURS[s % 4]
+            look = (f'r="4" fill="#fff" stroke="{colour}" stroke-width="2"' if alone
+                    else f'r="3" fill="{colour}"')
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" {look}>'
                        f'<title>{escape(series[s])}: {v:,.0f}</title></circle>')
+            if alone and apart_label:
+                out.append(f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" '
+                           f'class="apart">{escape(apart_label)}</text>')
     return "".join(out) + "</svg>"

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Lead, Member, Task, Team, User
+from db.models import Community, Lead, Member, Membership, Task, Team, User
 from services.actor import Actor, Perm, require
 from services.stats.common import bounds, frame, in_scope
 from services.stats.periods import Period
@@ -49,7 +49,8 @@ def per_team(session: Session, *, actor: Actor, period: Period,
                func.count(Member.id), func.coalesce(func.sum(rep.c.n), 0),
                func.coalesce(func.sum(cl.c.n), 0))
         .join(Community, Community.id == Team.community_id)
-        .outerjoin(Member, (Member.team_id == Team.id) & Member.active.is_(True))
+        .outerjoin(Membership, Membership.team_id == Team.id)
+        .outerjoin(Member, (Member.id == Membership.member_id) & Member.active.is_(True))
         .outerjoin(rep, rep.c.mid == Member.id).outerjoin(cl, cl.c.mid == Member.id)
         .where(Team.active.is_(True), in_scope(actor, Team.community_id, communities))
         .group_by(Team.id, Team.name, Team.kind, Community.name, Community.name_en)
@@ -62,9 +63,21 @@ def per_team(session: Session, *, actor: Actor, period: Period,
     return out
 
 
+def member_rows(session: Session, *, actor: Actor, team_id: int | None = None,
+                communities: Collection[int] | None = None) -> int:
+    """How many rows per_member has without its limit (one per person and team)."""
+    require(actor, Perm.VIEW_STATS)
+    where = [in_scope(actor, Team.community_id, communities)]
+    if team_id is not None:
+        where.append(Team.id == team_id)
+    return int(session.scalar(select(func.count()).select_from(Membership)
+                              .join(Team, Team.id == Membership.team_id).where(*where)) or 0)
+
+
 def per_member(session: Session, *, actor: Actor, period: Period, team_id: int | None = None,
                communities: Collection[int] | None = None, limit: int = 2000) -> pd.DataFrame:
-    """Members in scope (of one team if given), most active first: leads and tasks."""
+    """Members in scope (of one team if given), most active first: leads and tasks
+    (`limit` rows at most; member_rows says how many there are)."""
     require(actor, Perm.VIEW_STATS)
     rep, cl = _reported(period), _claimed(period)
     leads = func.coalesce(rep.c.n, 0)
@@ -74,7 +87,8 @@ def per_member(session: Session, *, actor: Actor, period: Period, team_id: int |
         where.append(Team.id == team_id)
     rows = session.execute(
         select(Member.id, Member.name, Team.name, Team.kind, Member.active, leads, tasks)
-        .join(Team, Team.id == Member.team_id)
+        .join(Membership, Membership.member_id == Member.id)
+        .join(Team, Team.id == Membership.team_id)
         .outerjoin(rep, rep.c.mid == Member.id).outerjoin(cl, cl.c.mid == Member.id)
         .where(*where)
         .order_by((leads + tasks).desc(), Member.id).limit(limit)

@@ -10,6 +10,7 @@ from services.errors import ServiceError
 from ui import nav
 from ui.bridge import db_session
 from ui.i18n import label, t
+from ui.markdown import md
 from ui.widgets import show_error
 
 
@@ -35,7 +36,7 @@ def render(actor: Actor) -> None:
     box.subheader(t("alerts.panel_title"), anchor=False)
     for p in pending:
         row = box.container()
-        row.warning(t("alerts.panel_row", title=p.title, origin=p.origin_region,
+        row.warning(t("alerts.panel_row", title=md(p.title), origin=md(p.origin_region),
                       until=clock.local(p.valid_to)), icon=":material/campaign:")
         if p.relayed:
             row.caption(t("alerts.relay_hint", n=p.relayed))
@@ -45,6 +46,6 @@ def render(actor: Actor) -> None:
         if right.button(t("alerts.acknowledge"), key=f"alerts_panel_ack_{p.id}", type="primary"):
             _acknowledge(actor, p.id)
     for a in outcomes:
-        box.success(t("alerts.panel_outcome", title=a.title,
+        box.success(t("alerts.panel_outcome", title=md(a.title),
                       outcome=label("alerts.outcome", a.outcome)), icon=":material/flag:")
         box.text(a.outcome_note)

@@ -9,6 +9,7 @@ from services.actor import Actor, Perm
 from ui import nav
 from ui.bridge import db_session
 from ui.i18n import label, t
+from ui.places import place
 
 
 def render(actor: Actor) -> None:
@@ -21,7 +22,7 @@ def render(actor: Actor) -> None:
     box.error(t("cases.overdue_warning", n=len(late)), icon=":material/alarm:")
     box.dataframe({
         t("cases.household"): [o.household for o in late],
-        t("cases.community"): [o.community for o in late],
+        t("cases.community"): [place(o.community) for o in late],
         t("cases.kind_label"): [label("cases.kind", o.kind) for o in late],
         t("cases.responsible"): [o.responsible for o in late],
         t("cases.due_date"): [o.due_date.isoformat() for o in late],

@@ -6,14 +6,14 @@ import streamlit as st
 
 from services import clock, leads
 from services.actor import Actor, Perm, Role
-from ui import nav
+from ui import leads_notices, nav
 from ui.bridge import db_session
 from ui.i18n import label, t
 
 
 def render(actor: Actor) -> None:
-    if not actor.can(Perm.VIEW_LEADS):
-        return
+    if not actor.can(Perm.VIEW_LEADS) or leads_notices.hears(actor):
+        return  # grid workers see their reports as cards at the top of home
     with db_session() as s:
         summary = leads.summary(s, actor=actor)
     box = st.container(border=True)

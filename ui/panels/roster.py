@@ -9,7 +9,8 @@ from services.actor import Actor, Perm
 from ui import nav
 from ui.bridge import db_session
 from ui.i18n import t
-from ui.roster_views import community_label, gap_text
+from ui.places import place
+from ui.roster_views import gap_text
 
 SHOWN = 5
 
@@ -26,7 +27,7 @@ def render(actor: Actor) -> None:
         return
     box.metric(t("roster.panel_with_gaps"), len(rows))
     for row in rows[:SHOWN]:  # typed names: plain text, never markdown
-        box.text(t("roster.panel_row", community=community_label(row.name, row.name_en),
+        box.text(t("roster.panel_row", community=place(row.name, row.name_en),
                    gaps=gap_text(row.gaps)))
     if len(rows) > SHOWN:
         box.caption(t("roster.panel_more", n=len(rows) - SHOWN))

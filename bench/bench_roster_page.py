@@ -1,0 +1,115 @@
+"""The roster import page in the real browser: a 20,000-row .xlsx from upload to done, beside
+the same import through the services in this run (the issue's floor: within 1.5 times)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.engine import make_engine, session_scope
+from db.models import Community, Grid, Team, User
+from services import roster
+from services.auth import actor_for
+
+Report = Callable[..., None]
+ROWS = 20_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file(db: Path) -> bytes:
+    from tests import roster_files as rf
+
+    engine = make_engine(f"sqlite:///{db}")
+    with session_scope(engine) as s:
+        officer = s.scalars(select(User).where(User.username == "officer")).one()
+        c = s.scalars(select(Community).where(Community.officer_id == officer.officer_id)
+                      .order_by(Community.id)).first()
+        assert c is not None
+        teams = list(s.scalars(select(Team.name).where(Team.community_id == c.id,
+                                                       Team.active.is_(True))))
+        grids = list(s.scalars(select(Grid.name).where(Grid.community_id == c.id)))
+    engine.dispose()
+    rows, _ = rf.member_rows(c.name, teams, grids, ROWS, start=1_200_000)
+    return rf.to_xlsx(rf.HEADERS_ZH, rows)
+
+
+def _service(db: Path, data: bytes) -> float:
+    from ui.roster_common import import_aliases
+
+    engine = make_engine(f"sqlite:///{db}")
+    with session_scope(engine) as s:
+        actor = actor_for(s, s.scalars(select(User).where(User.username == "officer")).one())
+    started = time.perf_counter()
+    table = roster.read_table(data, "名册.xlsx")
+    mapping = roster.guess_mapping("members", table.headers, table.hidden)
+    with session_scope(engine, write=True) as s:
+        roster.preview_import(s, actor=actor, kind="members", table=table, mapping=mapping,
+                              aliases=import_aliases())
+    with session_scope(engine, write=True) as s:
+        roster.run_import(s, actor=actor, kind="members", table=table, mapping=mapping,
+                          aliases=import_aliases(), valid_only=True)
+    took = time.perf_counter() - started
+    engine.dispose()
+    return took
+
+
+def _page(folder: Path, data: bytes) -> float:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_util import CHROMIUM, CHROMIUM_ARGS, NAV, sign_in, start_server, wait_idle
+
+    url, proc = start_server(folder)
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 1100})
+        context.set_default_timeout(900_000)
+        page = context.new_page()
+        sign_in(page, url, "officer")
+        page.locator(NAV).wait_for(state="attached")
+        wait_idle(page)
+        page.get_by_role("link", name="名册导入").first.click()
+        wait_idle(page)
+        started = time.perf_counter()
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            {"name": "名册.xlsx", "mimeType": XLSX, "buffer": data})
+        wait_idle(page)
+        page.get_by_role("button", name="检查文件").click()
+        wait_idle(page)
+        page.get_by_text("我确认只导入没有问题的", exact=False).first.click()
+        wait_idle(page)
+        page.get_by_role("button", name="只导入没有问题的行").click()
+        page.get_by_text("导入完成。结果如下：").wait_for()
+        took = time.perf_counter() - started
+        context.close()
+        return took
+    finally:
+        browser.close()
+        pw.stop()
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def run(report: Report) -> None:
+    from bench.bench_roster import demo_db
+    from tests.browser_util import CHROMIUM
+
+    if not CHROMIUM:
+        report("roster import page: skipped", 0, "", f"no Chromium at {CHROMIUM}")
+        return
+    demo = demo_db()
+    data = _file(demo)
+    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+        shutil.copy(demo, Path(a) / "pingan.db")
+        shutil.copy(demo, Path(b) / "pingan.db")
+        service = _service(Path(a) / "pingan.db", data)
+        page = _page(Path(b), data)
+    report(f"roster import {ROWS:,} rows: services (read + check + write)", service, "s",
+           "the floor of the line below")
+    report(f"roster import {ROWS:,} rows: page in Chromium, upload to done", page, "s",
+           f"{page / service:.2f} × the services' time (target ≤ 1.5 ×)")
