@@ -37,7 +37,8 @@ def _need_browser() -> None:
         pytest.skip("no Chromium installed: apt-get install chromium to run browser tests")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port nobody listens on now (the system's choice), for a server a test starts."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -46,7 +47,7 @@ def _free_port() -> int:
 def start_server(
     data_dir: Path, extra_env: dict[str, str] | None = None
 ) -> tuple[str, subprocess.Popen[bytes]]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PINGAN_DATABASE_URL": f"sqlite:///{data_dir / 'pingan.db'}",
            "PINGAN_DATA_DIR": str(data_dir), "PINGAN_DEMO": "1", **(extra_env or {})}
     env.pop("PINGAN_SECRET_KEY", None)

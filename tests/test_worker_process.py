@@ -21,11 +21,11 @@ from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import AuditLog, Lead, LeadEvent, WorkerLease
 from tests import worker_world
+from tests.browser_util import free_port
 from tests.conftest import BACKENDS, PG_URL
 from tests.leads_world import World
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = {"sqlite": 8641, "postgresql": 8642}  # this suite's range on the shared machine
 
 
 @pytest.fixture(params=BACKENDS)
@@ -112,7 +112,7 @@ def test_make_run_escalates_and_dispatches_with_nobody_signed_in(
     backend, url, engine = db
     with session_scope(engine, write=True) as s:
         pending = worker_world.make(s)
-    serve = _start(["serve", "--port", str(PORTS[backend])], url, tmp_path, "serve")
+    serve = _start(["serve", "--port", str(free_port())], url, tmp_path, "serve")
     try:
         _wait_for(engine, lambda s: _status(s, pending.overdue_lead) == "escalated"
                   and _status(s, pending.waiting_lead) == "dispatched"
@@ -140,7 +140,7 @@ def test_the_worker_stops_when_its_app_is_killed(db: tuple[str, str, Engine],
     backend, url, engine = db
     if backend != "sqlite":
         pytest.skip("a process matter: once is enough")
-    serve = _start(["serve", "--port", str(PORTS[backend])], url, tmp_path, "serve")
+    serve = _start(["serve", "--port", str(free_port())], url, tmp_path, "serve")
     try:
         worker_pid = _wait_for(engine, _holder_pid, log=tmp_path / "serve.log")
         children = [int(p) for p in Path(f"/proc/{serve.pid}/task/{serve.pid}/children")
