@@ -74,17 +74,19 @@ def reassign_bar(actor: Actor, rows: tuple[board.BoardRow, ...],
     officers = dict(choices.officers)
     if not shown or not officers:
         return
-    cols = st.columns([3, 2, 1])
     key = "board_pick"
     kept = [] if st.session_state.pop("board_pick_clear", False) else st.session_state.get(key)
     st.session_state[key] = [v for v in kept or [] if v in shown]
-    picked = cols[0].multiselect(
+    # The leads on a line of their own, the officer and the button under them: beside the
+    # map the board is about 540 px wide at 1280, and a third column cut the button's text.
+    picked = st.multiselect(
         t("board.pick"), list(shown), key=key,
         format_func=lambda i: f"#{i} {label('leads.category', shown[i].category)} "
                               f"{shown[i].community}", placeholder=choose(shown))
-    officer = cols[1].selectbox(t("leads.to_officer"), list(officers), key="board_officer",
+    cols = st.columns([2, 1], vertical_alignment="bottom")
+    officer = cols[0].selectbox(t("leads.to_officer"), list(officers), key="board_officer",
                                 format_func=lambda o: officers[o])
-    if cols[2].button(t("board.reassign"), key="board_reassign", disabled=not picked):
+    if cols[1].button(t("board.reassign"), key="board_reassign", disabled=not picked):
         try:
             with db_session(write=True) as s:
                 n = board.reassign_many(s, actor=actor, officer_id=int(officer),
