@@ -98,7 +98,7 @@ def test_changes_list_the_fields_that_changed_masked_and_named(session: Session)
 def _trail(env: AppEnv) -> None:
     with env.session() as s:
         f.user(s, "admin", username="chief")
-        c = f.community(s, name="双林社区")
+        c = f.community(s, name="双林社区", name_en="Shuanglin")
         officer = f.officer(s, c, name="石勇")
         admin = f.actor(s, f.user(s, "admin", username="deputy"))
         audit.record(s, actor=admin, action="roster.member_edit", entity="member",
@@ -107,7 +107,8 @@ def _trail(env: AppEnv) -> None:
         audit.record(s, actor=None, actor_name="system", action="leads.auto_escalate",
                      entity="lead", entity_id=9, before={"status": "dispatched"},
                      after={"status": "escalated", "assigned_officer_id": officer.id,
-                            "deadline": "resolve", "accept_due_at": "2025-11-29T02:00:00+00:00"})
+                            "community_id": c.id, "deadline": "resolve",
+                            "accept_due_at": "2025-11-29T02:00:00+00:00"})
 
 
 def _cells(at, columns: list[int]) -> list[str]:  # type: ignore[no-untyped-def]
@@ -125,6 +126,7 @@ def test_the_audit_page_shows_labels_and_readable_changes(app_env: AppEnv) -> No
     assert {"登录", "超时自动升级", "修改队员"} <= actions and {"线索", "队员", "账号"} <= kinds
     changes = " ".join(frame.iloc[:, 6])
     assert "状态：已派单 → 已升级" in changes and "责任民警：石勇" in changes
+    assert "社区：双林社区" in changes
     assert "超过的时限：办结时限" in changes and "接单时限：2025-11-29 10:00" in changes
     assert "电话：138****5678 → 139****4321" in changes
     assert "技能：急救 → 急救、驾驶" in changes
@@ -154,5 +156,6 @@ def test_the_audit_page_filters_by_labels_and_speaks_english(app_env: AppEnv) ->
     changes = " ".join(frame.iloc[:, 6])
     assert "Status: Dispatched → Escalated" in changes
     assert "Deadline missed: resolve deadline" in changes
+    assert "Community: Shuanglin (" in changes and "双林" not in changes  # a place in pinyin
     assert set(frame.iloc[:, 3]) == {"Escalated (overdue)"}
     assert [s for s in _cells(at, [3, 4, 6]) if CODE.search(s)] == []

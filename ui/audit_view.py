@@ -11,6 +11,7 @@ from services import clock
 from services.audit_query import AuditRow, FieldChange, Named
 from services.stats import fmt
 from ui.i18n import catalogue, lang, t
+from ui.places import place
 
 # The catalogue prefix naming a field's coded values, by field (and by entity where the
 # same field means different things: a lead's status is not a task's).
@@ -27,6 +28,8 @@ FIELD_VALUES: dict[str, str] = {
     "scope_kind": "scope", "skills": "roster.skill", "department": "cases.department",
     "outcome": "alerts.outcome", "perm": "audit.perm",
 }
+# Fields naming a place: in English shown by its pinyin name (ui.places), as on every page.
+PLACES = frozenset({"community_id", "station_id", "police_office_id"})
 PLAIN = frozenset({"id", "seed", "duplicate_of"})  # numbers that are names, not amounts
 _ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
 
@@ -72,7 +75,8 @@ def value_text(entity: str, field: str, value: Any) -> str:
     if isinstance(value, bool):
         return t("common.yes") if value else t("common.no")
     if isinstance(value, Named):
-        return t("audit.named", name=value.name, id=value.id) if value.name else \
+        name = place(value.name) if field in PLACES else value.name
+        return t("audit.named", name=name, id=value.id) if value.name else \
             t("audit.named_gone", id=value.id)
     if isinstance(value, list):
         return t("audit.list_sep").join(value_text(entity, field, v) for v in value) \
