@@ -268,17 +268,24 @@ def test_a_supervisor_downloads_the_handover_of_a_chosen_shift(
     assert "本班上报的线索（0）" in page  # the lead was reported in the running shift
 
 
-def test_the_map_beside_the_board_opens_a_clicked_lead(env: AppEnv, router: str) -> None:
+@pytest.mark.parametrize("picked", ["board_leads", "board_lead_taps"])  # the dot or its ring
+def test_the_map_beside_the_board_opens_a_clicked_lead(env: AppEnv, router: str,
+                                                        picked: str) -> None:
     w = _world(env)
     lead_id = _report(env, w, "emergency")
     at = _open(router, w.district_sup.username)
     spec, proto = _map(at)
     assert [row["id"] for row in _layer(spec, "board_leads")["data"]] == [lead_id]
+    # Sized in pixels like the other maps (a lead in metres grew over its neighbours when
+    # zoomed in), with the 44 px tap ring under it
+    marks = [_layer(spec, "board_leads"), _layer(spec, "board_lead_taps")]
+    assert [m["radiusUnits"] for m in marks] == ["pixels", "pixels"]
+    assert marks[0]["getRadius"] < marks[1]["getRadius"] == 22
     assert list(proto.selection_mode)  # clicking selects, and the board opens the lead
     assert not [x for x in spec["layers"] if x["@@type"] in ("BitmapLayer", "TileLayer")]
     assert "http" not in proto.json  # no tile, nothing fetched from outside
-    at.session_state["board_map"] = {"selection": {"indices": {"board_leads": [0]}, "objects": {
-        "board_leads": [{"id": lead_id}]}}}
+    at.session_state["board_map"] = {"selection": {"indices": {picked: [0]}, "objects": {
+        picked: [{"id": lead_id}]}}}
     at.run()
     assert not at.exception, at.exception
     assert [x.value for x in at.title] == [f"线索 #{lead_id} · 消防隐患"]  # its page

@@ -23,7 +23,7 @@ from ui.map_legend import ALERT, LAND, UNIT, URGENCY, Legend
 from ui.map_tiles import tile_layers
 
 KEY = "board_map"
-LEADS, UNITS = "board_leads", "board_units"
+LEADS, TAPS, UNITS = "board_leads", "board_lead_taps", "board_units"
 LATE_LINE = [33, 33, 33, 255]
 
 
@@ -102,9 +102,11 @@ def deck(actor: Actor, data: board.BoardMap, states: dict[int, str],
              *map_layers.borders([*segments, *alert_segments])]
     units = _unit_rows(data, states, language)
     if units:
-        drawn.append(map_layers.dots(UNITS, units, [*UNIT, 235], 60, 5))
-    drawn.append(map_layers.dots(LEADS, _lead_rows(data, language), "c", 30, 4,
-                                 get_line_color="l", line_width_min_pixels=2))
+        drawn.append(map_layers.dots(UNITS, units, [*UNIT, 235], map_layers.UNIT_PX + 1))
+    leads = _lead_rows(data, language)
+    drawn += [map_layers.tap_ring(TAPS, leads),
+              map_layers.dots(LEADS, leads, "c", map_layers.LEAD_PX, get_line_color="l",
+                              get_line_width=2)]
     return make_deck(drawn, view, tooltip={"text": "{tip}"})
 
 
@@ -129,7 +131,7 @@ def show(actor: Actor, data: board.BoardMap, officers: tuple[board.Unit, ...],
         picked = st.pydeck_chart(chart, on_select="rerun", selection_mode="single-object",
                                  key=KEY, height=520)
         objects = picked.get("selection", {}).get("objects", {}) if picked else {}
-        chosen = (objects.get(LEADS) or [None])[0]
+        chosen = (objects.get(LEADS) or objects.get(TAPS) or [None])[0]
         if chosen and "id" in chosen:
             st.switch_page(nav.page_path("pages/lead.py"), query_params={"id": str(chosen["id"])})
     else:

@@ -148,22 +148,25 @@ LEAD_PX, TAP_PX, UNIT_PX, OFFICE_PX, STATION_PX = 6, 22, 5, 7, 9
 
 def _dots(layer_id: str, rows: list[dict[str, Any]], colour: Color | str, px: float,
           line: Color | None = None, **kw: Any) -> pdk.Layer:
+    props: dict[str, Any] = {"get_line_color": line or [0, 0, 0, 0],
+                             "get_line_width": 1.5 if line else 0, **kw}
     return pdk.Layer("ScatterplotLayer", id=layer_id, data=rows, get_position="[lon, lat]",
                      radius_units="'pixels'",  # quoted: pydeck sends it as a string
                      get_radius=px, get_fill_color=colour, stroked=line is not None,
-                     get_line_color=line or [0, 0, 0, 0], line_width_units="'pixels'",
-                     get_line_width=1.5 if line else 0, pickable=True, **kw)
+                     line_width_units="'pixels'", pickable=True, **props)
 
 
-def dots(layer_id: str, rows: list[dict[str, Any]], colour: Color | str, metres: float,
-         min_px: float, **kw: Any) -> pdk.Layer:
-    """Pickable round markers (each row's `tip` its tooltip), for maps beyond this module:
-    `metres` wide, never under `min_px` nor over three times that (the board's map)."""
-    props: dict[str, Any] = {"get_line_color": [255, 255, 255, 255],
-                             "line_width_min_pixels": 1, **kw}
-    return pdk.Layer("ScatterplotLayer", id=layer_id, data=rows, get_position="[lon, lat]",
-                     get_radius=metres, radius_min_pixels=min_px, radius_max_pixels=min_px * 3,
-                     get_fill_color=colour, stroked=True, pickable=True, **props)
+def dots(layer_id: str, rows: list[dict[str, Any]], colour: Color | str, px: float,
+         **kw: Any) -> pdk.Layer:
+    """Pickable round markers (each row's `tip` its tooltip) for maps beyond this module,
+    `px` pixels wide at every zoom like the other maps' marks, with a white outline unless
+    `get_line_color` says otherwise (the board's map)."""
+    return _dots(layer_id, rows, colour, px, WHITE, **kw)
+
+
+def tap_ring(layer_id: str, rows: list[dict[str, Any]]) -> pdk.Layer:
+    """A transparent ring under small dots that answers a finger's tap (TAP_PX)."""
+    return _dots(layer_id, rows, [0, 0, 0, 0], TAP_PX)
 
 
 def posts(stations: list[dict[str, Any]], offices: list[dict[str, Any]],
@@ -200,8 +203,7 @@ def lead_points(points: pd.DataFrame, lang: str) -> list[pdk.Layer]:
                  translate(lang, "map.tip.contact", contact=p.contact) if p.contact else ""]
         rows.append({"id": int(p.id), "lat": p.lat, "lon": p.lon, "c": [*colour, 220],
                      "tip": "\n".join(line for line in lines if line)})
-    return [_dots("lead_taps", rows, [0, 0, 0, 0], TAP_PX),
-            _dots("leads", rows, "c", LEAD_PX, WHITE)]
+    return [tap_ring("lead_taps", rows), _dots("leads", rows, "c", LEAD_PX, WHITE)]
 
 
 def lead_cells(cells: pd.DataFrame, fills: list[Color], metres: int, dlat: float, dlon: float,
