@@ -102,6 +102,6 @@ def run(report: Report) -> None:
     else:
         print("(PostgreSQL skipped: set PINGAN_BENCH_POSTGRES_URL)")
     if "--no-browser" not in sys.argv:
-        from bench.bench_board_browser import alarm_latency
+        from bench.board_alarm import alarm_latency
 
         alarm_latency(report)

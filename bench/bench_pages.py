@@ -91,12 +91,12 @@ def _wait_health(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def _bare_server(app: str = BARE_APP) -> Iterator[str]:
-    from tests.browser_util import _free_port
+    from tests.browser_util import free_port
 
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "bare.py"
         script.write_text(app, encoding="utf-8")
-        port = _free_port()
+        port = free_port()
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",

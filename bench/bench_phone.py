@@ -50,16 +50,25 @@ class Worker:
         self.taps = 0
         self.focus_taps = 0
         self.waited = 0.0
+        self.steps: dict[str, float] = {}  # seconds waited after each step, by step
 
-    def tap(self, target: Any, then: Any) -> None:
-        """Tap `target`, then wait until `then` (a locator) is there and the app is idle."""
+    def tap(self, step: str, target: Any, then: Any) -> None:
+        """Tap `target`, then wait until `then` (a locator, or a JavaScript condition) is
+        there and the app is idle."""
         self.page.wait_for_selector(IDLE)
         began = time.perf_counter()
         target.click()
         self.taps += 1
-        then.first.wait_for()
+        if isinstance(then, str):  # a condition on the page, in JavaScript
+            self.page.wait_for_function(then)
+        else:
+            then.first.wait_for()
         self.page.wait_for_selector(IDLE)
-        self.waited += time.perf_counter() - began
+        self.wait(step, time.perf_counter() - began)
+
+    def wait(self, step: str, seconds: float) -> None:
+        self.waited += seconds
+        self.steps[step] = self.steps.get(step, 0.0) + seconds
 
     def type_into(self, field: Any, text: str) -> None:
         self.focus_taps += 1
@@ -81,30 +90,32 @@ def _one_report(browser: Any, base: str, where: tuple[float, float]) -> tuple[Wo
     page.goto(base + "/")
     page.get_by_label("用户名").wait_for()
     page.wait_for_selector(IDLE)
-    w.waited += time.perf_counter() - began
+    w.wait("open", time.perf_counter() - began)
     w.type_into(page.get_by_label("用户名"), "grid")
     w.type_into(page.get_by_label("密码"), DEMO_PASSWORD)
-    w.tap(page.get_by_role("button", name="登录"), page.locator(".st-key-home_report button"))
+    w.tap("sign in", page.get_by_role("button", name="登录"),
+          page.locator(".st-key-home_report button"))
     page.locator(NAV).wait_for(state="attached")
-    w.tap(page.locator(".st-key-home_report button"),
+    w.tap("report", page.locator(".st-key-home_report button"),
           page.locator('[data-testid="stCameraInput"] video'))
     where_text = page.get_by_text(re.compile("事发地点："))
     if not where_text.is_visible():  # the form locates by itself once allowed
-        w.tap(page.locator('[data-testid="pl-locate"]'), where_text)
+        w.tap("locate", page.locator('[data-testid="pl-locate"]'), where_text)
     page.wait_for_function("() => { const v = document.querySelector("
                            "'[data-testid=stCameraInput] video'); return v && v.readyState >= 2; }")
-    w.tap(page.get_by_role("button", name=re.compile("Take Photo|拍照")),
+    w.tap("photo", page.get_by_role("button", name=re.compile("Take Photo|拍照")),
           page.get_by_role("button", name=re.compile("Clear photo|清除")))
-    w.tap(page.locator(".st-key-lead_form_category [role=combobox]"),
+    w.tap("category list", page.locator(".st-key-lead_form_category [role=combobox]"),
           page.get_by_role("option", name="可疑人员/车辆"))
-    w.tap(page.get_by_role("option", name="可疑人员/车辆"),
-          page.locator(".st-key-lead_form_category").get_by_text("可疑人员/车辆"))
+    w.tap("category", page.get_by_role("option", name="可疑人员/车辆"),  # chosen: the box's value
+          "() => document.querySelector('.st-key-lead_form_category input')?.value"
+          " === '可疑人员/车辆'")
     w.type_into(page.locator(".st-key-lead_form_description textarea"), "有人在单元门口拍照踩点")
     done = page.get_by_text(re.compile(r"线索 #(\d+) 已提交"))
     again = page.get_by_role("button", name="仍作为新线索提交")
-    w.tap(page.locator(".st-key-lead_submit button"), done.or_(again))
+    w.tap("submit", page.locator(".st-key-lead_submit button"), done.or_(again))
     if again.count():  # an earlier round's lead is nearby: the worker confirms it is new
-        w.tap(again, done)
+        w.tap("confirm new", again, done)
     lead_id = int(re.search(r"#(\d+)", done.inner_text()).group(1))  # type: ignore[union-attr]
     return w, lead_id
 
@@ -162,6 +173,8 @@ def run(report: Report) -> None:
     lat, lon, _grid = own_grid(folder)
     load = f"load average {os.getloadavg()[0]:.1f}"
     taps, focus, waits, notices = [], [], [], []
+    steps: dict[str, list[float]] = {}
+    per_round: list[dict[str, float]] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=[*CHROMIUM_ARGS, *FAKE_CAMERA])
@@ -173,15 +186,29 @@ def run(report: Report) -> None:
                 taps.append(w.taps)
                 focus.append(w.focus_taps)
                 waits.append(w.waited)
+                per_round.append(w.steps)
+                for step, seconds in w.steps.items():
+                    steps.setdefault(step, []).append(seconds)
                 notices.append(_notice_after_acceptance(w, url, folder, lead_id))
                 w.context.close()
         browser.close()
     n = median(taps)
     report("floor: bare Streamlit, one tap's rerun, median", bare, "s", load)
     report("phone report: taps on the app's controls, median", n, "taps",
-           f"target ≤ 8; worst {max(taps)}; plus {median(focus):.0f} taps that focus a field")
-    report("phone report: seconds waiting for the app, median", median(waits), "s",
-           f"target ≤ 6 s; {median(waits) / (bare * n):.1f}× floor ({n:.0f} bare reruns); "
+           f"target ≤ 8 (the nearby prompt's one included); worst {max(taps)}; "
+           f"plus {median(focus):.0f} taps that focus a field")
+    # The issue's path has no "nearby lead" prompt; a round meets one when a lead was reported
+    # within 200 m in the last day (the demo's, or an earlier round's), and pays one more tap.
+    path = [total - w_steps.get("confirm new", 0.0) for total, w_steps in zip(waits, per_round,
+                                                                               strict=True)]
+    report("phone report: seconds waiting for the app, the issue's path, median", median(path),
+           "s", f"target ≤ 6 s; {median(path) / (bare * n):.1f}× floor ({n:.0f} bare reruns); "
+           f"worst {max(path):.1f}")
+    report("phone report: the same with the nearby-lead prompt, median", median(waits), "s",
+           f"{sum('confirm new' in x for x in per_round)} of {len(per_round)} rounds met it; "
            f"worst {max(waits):.1f}")
+    for step, seconds in steps.items():
+        report(f"  of which after '{step}', median", median(seconds), "s",
+               f"{len(seconds)} rounds")
     report("officer's acceptance to the notice on the open page, median", median(notices), "s",
            f"target ≤ 20 s; worst {max(notices):.1f}; the page's watch runs every 15 s; {load}")
