@@ -118,7 +118,7 @@ def serve(port: int, every: float) -> None:
     _engine().dispose()  # upgrade the schema once, before two processes start
     stop = threading.Event()
     _stop_on_signals(stop)
-    app = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),  # noqa: S603
+    app = subprocess.Popen([sys.executable, "-m", "services.app_server",  # noqa: S603
                             "--server.port", str(port), *_tile_serving()], cwd=ROOT,
                            preexec_fn=_die_with_parent)  # noqa: PLW1509
     sweeper = _start_worker(every)
