@@ -447,3 +447,19 @@ def test_shuanglin_has_the_reports_social_units(demo: Engine) -> None:
             SocialUnit.community_id == shuanglin, SocialUnit.active.is_(True))).all()
     assert any("银行" in name for _, name in units)
     assert {"property", "school"} <= {kind for kind, _ in units}
+
+
+def test_some_people_serve_in_two_teams_of_their_community(demo: Engine) -> None:
+    """As in a real community (and as the roster import can store): in each, one member of
+    the security committee also serves in the mediation team."""
+    with Session(demo) as s:
+        teams = s.execute(select(Membership.member_id, Team.kind, Team.community_id)
+                          .join(Team, Team.id == Membership.team_id)).all()
+        communities = s.scalar(select(func.count()).select_from(Community))
+    by_person: dict[int, list[tuple[str, int]]] = {}
+    for member_id, kind, community_id in teams:
+        by_person.setdefault(member_id, []).append((kind, community_id))
+    twice = {m: sorted(v) for m, v in by_person.items() if len(v) > 1}
+    assert communities and len(twice) >= communities * 0.9
+    assert all([k for k, _ in v] == ["mediator", "security_committee"] and v[0][1] == v[1][1]
+               for v in twice.values())

@@ -56,6 +56,7 @@ def write_roster(w: Writer, world: World) -> int:
         m.active.append(r["active"])
         m.name.append(r["name"])
         m.phone.append(r["phone"])
+    memberships += _second_teams(world, rows, ids, plan, team_ids)
     w.insert(Team, [
         {"id": team_ids[t], "community_id": world.community_ids[c], "kind": kind,
          "name": world.layout.communities[c].name + KINDS[kind][0],
@@ -64,6 +65,20 @@ def write_roster(w: Writer, world: World) -> int:
     w.insert(Membership, memberships)
     w.update(Team, "leader_member_id", [(t, ids[first]) for t, first in leaders])
     return _social_units(w, world)
+
+
+def _second_teams(world: World, rows: list[dict], ids: list[int],
+                  plan: list[tuple[int, str, int]], team_ids: list[int]) -> list[dict]:
+    """One person, several teams, as in a real community: in each, the first active member
+    of the security committee (治保) also serves in the mediation team (调解)."""
+    mediators = {c: team_ids[t] for t, (c, kind, _) in enumerate(plan) if kind == "mediator"}
+    out, seen = [], set()
+    for r, i, c, kind in zip(rows, ids, world.members.community[-len(rows):],
+                             world.members.kind[-len(rows):], strict=True):
+        if kind == "security_committee" and r["active"] and c in mediators and c not in seen:
+            seen.add(c)
+            out.append({"member_id": i, "team_id": mediators[c], "created_at": r["created_at"]})
+    return out
 
 
 def _min_size(world: World, c: int, kind: str) -> int:
