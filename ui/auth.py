@@ -10,6 +10,7 @@ from typing import Any
 
 import jwt
 import streamlit as st
+from extra_streamlit_components.CookieManager import _component_func as _cookie_component
 from streamlit_authenticator.models import CookieModel
 
 from services import auth, system
@@ -71,11 +72,7 @@ def write_pending_cookie() -> None:
     key = "pingan_cookie_" + hashlib.sha256(
         json.dumps(pending, sort_keys=True).encode()).hexdigest()[:16]
     stylesheet.apply("cookie")  # the component's frame has no height: no gap either
-    # Imported here, inside a script run: a v1 component registers with the running server
-    # only when declared during a run (services/app_server imports the app before it serves)
-    from extra_streamlit_components.CookieManager import _component_func as cookie_component
-
-    done = cookie_component(**pending, key=key, default=False)
+    done = _cookie_component(**pending, key=key, default=False)
     if done is True and st.session_state.get(PENDING) == pending:
         st.session_state.pop(PENDING, None)
 
