@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import runpy
 import sys
 from pathlib import Path
 
@@ -52,10 +53,9 @@ def warm() -> list[str]:
 def main(argv: list[str]) -> None:
     sys.path.insert(0, str(ROOT))
     warm()
-    from streamlit.web import cli
-
+    # `python -m streamlit run app.py …` in this process (services import no Streamlit code)
     sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *argv]
-    cli.main()
+    runpy.run_module("streamlit", run_name="__main__", alter_sys=True)
 
 
 if __name__ == "__main__":
