@@ -51,6 +51,7 @@ BUILTIN = ("Choose options", "Choose an option", "Press Enter to submit", "Press
 NONE = re.compile(r"(?<![A-Za-z] )\bNone\b(?! [a-z])|\b(?:nan|NaN|NaT|undefined|null)\b")
 SNAKE = re.compile(r"(?<![\w.@/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@-])")
 DOTTED = re.compile(r"(?<![\w.@/-])[a-z][a-z_]*(?:\.[a-z_]+)+(?![\w@-])")
+ABBREVIATIONS = {"e.g", "i.e"}  # English prose ("e.g. two men ..."), not a dotted code
 FILES = re.compile(r"\.(?:csv|xlsx|json|db|png|jpg|jpeg|pdf|geojson|toml|py)$")
 # One evaluate per page: every text node under the app (hidden tabs and table cells too, not
 # icon names), placeholders, cut buttons and the page's width.
@@ -160,7 +161,7 @@ def _faults(found: dict[str, Any], lang: str, runs: set[str], words: set[str],
         faults += [f"empty value: {text[:80]!r}" for _ in NONE.findall(text)]
         codes = SNAKE.findall(text) + DOTTED.findall(text)
         faults += [f"code: {c!r} in {text[:80]!r}" for c in codes
-                   if not FILES.search(c) and c not in words]
+                   if not FILES.search(c) and c not in words and c not in ABBREVIATIONS]
         faults += [f"built-in: {b!r} in {text[:80]!r}" for b in BUILTIN if lang == "zh"
                    and b in text and (b != "empty" or text.strip() == "empty")]
     faults += [f"cut button: {b!r}" for b in found["cut"]]
