@@ -111,6 +111,8 @@ def test_an_officer_sees_only_their_community(app_env: AppEnv) -> None:
     assert len(layers["leads"]["data"]) == 5
     assert "alerts" in layers and layers["alerts"]["data"]["features"][0]["properties"][
         "kind"] == "grid"
+    order = list(layers)  # the alert area lies under the grids: hovering a grid names it
+    assert order.index("alerts") < order.index("grids")
 
 
 def test_a_picked_community_offers_its_page(app_env: AppEnv) -> None:

@@ -75,12 +75,12 @@ def build_map(view: MapView, options: MapOptions) -> tuple[pdk.Deck, list[Legend
     fills, tips, legends = _communities(view, options)
     areas = [map_layers.district(view.base.district), map_layers.river(view.base.river),
              map_layers.communities(view.base.communities, fills, tips)]
+    if view.alerts is not None:  # under grids and coverage: hovering a grid names the grid
+        areas.append(map_layers.alerts(view.alerts, lang))
     if view.coverage is not None:
         areas.append(map_layers.coverage(view.coverage, lang))
     elif view.grids is not None and "grids" in options.layers:
         areas.append(map_layers.grids(view.grids, lang))
-    if view.alerts is not None:
-        areas.append(map_layers.alerts(view.alerts, lang))
     box = bounds_of(view.base.communities["features"]) or bounds_of(
         view.base.district["features"]) or (106.4, 29.4, 106.6, 29.55)
     opening = fit_view(box)
