@@ -95,7 +95,7 @@ def _officer_sees(officer, lead_id: int) -> None:  # type: ignore[no-untyped-def
     officer.get_by_text(TITLE).first.wait_for()  # on the home panel too
     officer.get_by_role("link", name="查看").first.click()
     officer.get_by_role("link", name=re.compile(rf"线索 #{lead_id}")).click()
-    officer.get_by_text(SIGHTING).wait_for()
+    officer.get_by_test_id("stText").get_by_text(SIGHTING).wait_for()
     officer.get_by_text("紧急").first.wait_for()
     officer.get_by_text("已派单").first.wait_for()
 
