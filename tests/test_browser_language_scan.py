@@ -20,7 +20,7 @@ from sqlalchemy import JSON, String, Text, select
 
 from db.base import Base
 from db.engine import make_engine, session_scope
-from db.models import User
+from db.models import AuditLog, User
 from services import alerts, leads
 from services.actor import ROLE_PERMS, Role
 from services.auth import actor_for
@@ -133,6 +133,9 @@ def _known(demo: Path, username: str) -> tuple[set[str], set[str], dict[str, str
                             value, ensure_ascii=False)
                         runs.update(CJK.findall(text))
                         words.update(LATIN_WORD.findall(text))
+            for (after,) in s.execute(select(AuditLog.after)):  # a file keeps the name it had
+                if isinstance(after, dict) and isinstance(after.get("file"), str):
+                    runs.update(CJK.findall(after["file"]))
             actor = actor_for(s, s.scalars(select(User).where(User.username == username)).one())
             inbox = leads.inbox(s, actor=actor, filters=leads.InboxFilters(open_only=False))
             shown = alerts.list_alerts(s, actor=actor)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +17,8 @@ from db.models import AuditLog
 from services import audit, audit_query
 from services.actor import Perm
 from services.audit_query import AuditFilter, FieldChange, Named
+from services.stats.importer import import_incidents
+from services.stats.importfile import read_export
 from tests import apptest_util
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, new_app, sign_in
@@ -31,6 +34,7 @@ from ui.i18n import catalogue
 
 app_env = apptest_util.app_env
 PAGE = str(ROOT / "pages/admin_audit.py")
+TODAY = date(2026, 3, 10)
 CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_]+\b")  # snake_case or dotted codes
 
 
@@ -158,4 +162,35 @@ def test_the_audit_page_filters_by_labels_and_speaks_english(app_env: AppEnv) ->
     assert "Deadline missed: resolve deadline" in changes
     assert "Community: Shuanglin (" in changes and "双林" not in changes  # a place in pinyin
     assert set(frame.iloc[:, 3]) == {"Escalated (overdue)"}
+    assert [s for s in _cells(at, [3, 4, 6]) if CODE.search(s)] == []
+
+
+
+def test_an_incident_import_reads_in_labels_in_both_languages(app_env: AppEnv) -> None:
+    """A real import, twice (the second replaces a count): its mode, its handling of rows seen
+    before, its counts by category, the counts it replaced and the name it mapped read as
+    labels, not codes, in Chinese and in English."""
+    mapping = {"day": "日期", "category": "类别", "community": "社区", "count": "数量"}
+    with app_env.session() as s:
+        f.user(s, "admin", username="chief")
+        f.community(s, name="双林社区", name_en="Shuanglin")
+        admin = f.actor(s, f.user(s, "admin", username="deputy"))
+        for count, existing in ((3, "skip"), (5, "update")):
+            table = read_export(f"日期,类别,社区,数量\n2026-03-01,打架,双林社区,{count}\n"
+                                .encode(), "110.csv")
+            import_incidents(s, actor=admin, table=table, mapping=mapping, today=TODAY,
+                             filename="110.csv", on_existing=existing,
+                             decisions={"category": {"打架": "public_order"}})
+    at = sign_in(new_app(), "chief", f.PASSWORD)
+    at.switch_page(PAGE).run()
+    changes = " ".join(at.dataframe[0].value.iloc[:, 6])
+    assert "每日合计" in changes and "已有数据的处理：用文件中的数更新" in changes
+    assert "治安警情：1" in changes and "2026-03-01,治安警情," in changes
+    assert "对应为：治安" in changes and "新增：1" in changes
+    assert [s for s in _cells(at, [3, 4, 6]) if CODE.search(s) or re.search("[a-z]{4}", s)] == []
+    at.session_state["lang"] = "en"
+    at.run()
+    changes = " ".join(at.dataframe[0].value.iloc[:, 6])
+    assert "Existing rows: Update them with the file's counts" in changes
+    assert "Public order: 1" in changes or "public order" in changes.lower()
     assert [s for s in _cells(at, [3, 4, 6]) if CODE.search(s)] == []

@@ -21,7 +21,15 @@ VALUES: dict[tuple[str, str], str] = {
     "cases.measure_status", ("team", "kind"): "roster.kind",
     ("social_unit", "kind"): "roster.unit_kind", ("dispute", "kind"): "disputes.kind",
     ("assistance_measure", "kind"): "cases.kind",
+    ("incident_count", "mode"): "stats.import.kind",
+    ("incident_count", "on_existing"): "stats.import.mode",
+    ("import_mapping", "target"): "stats.import.target",
 }
+# Fields whose value is a mapping keyed by codes (an import's counts by category), and text
+# fields of comma-separated lines holding codes (an import's replaced counts): the codes'
+# catalogue prefix.
+KEYS: dict[str, str] = {"counted": "stats.cat"}
+TOKENS: dict[str, str] = {"changes": "stats.cat"}
 FIELD_VALUES: dict[str, str] = {
     "category": "leads.category", "urgency": "leads.urgency", "level": "leads.level",
     "closed_level": "leads.level", "dispatch_rule": "leads.rule", "role": "role",
@@ -36,6 +44,12 @@ _ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
 
 def _known(key: str) -> bool:
     return key in catalogue(lang())
+
+
+def _coded(prefix: str, code: str) -> str:
+    """A code by its label under prefix, or as it is (a date, a number) when it has none."""
+    key = f"{prefix}.{code}"
+    return t(key) if _known(key) else code
 
 
 def action_label(code: str) -> str:
@@ -82,12 +96,16 @@ def value_text(entity: str, field: str, value: Any) -> str:
         return t("audit.list_sep").join(value_text(entity, field, v) for v in value) \
             if value else fmt.DASH
     if isinstance(value, dict):
-        return t("audit.item_sep").join(t("audit.field_value", field=field_label(k),
-                                          value=value_text(entity, k, v))
+        keys = KEYS.get(field)
+        return t("audit.item_sep").join(t("audit.field_value", field=_coded(keys, k) if keys
+                                          else field_label(k), value=value_text(entity, k, v))
                                         for k, v in value.items())
     if isinstance(value, int | float):
         return str(value) if field.endswith("_id") or field in PLAIN else fmt.cell(value)
     text = str(value)
+    if field in TOKENS:
+        return "\n".join(",".join(_coded(TOKENS[field], token) for token in line.split(","))
+                         for line in text.splitlines())
     prefix = VALUES.get((entity, field)) or FIELD_VALUES.get(field)
     for key in (f"{prefix}.{text}" if prefix else "", f"audit.value.{field}.{text}"):
         if key and _known(key):
