@@ -25,6 +25,31 @@ AS_HELP = ("Sign in as this user. The password is read from PINGAN_PASSWORD or p
            "PINGAN_TOKEN may instead hold a session token of that user.")
 
 
+def _options(*decorators: Any) -> Any:
+    def apply(f: Any) -> Any:
+        for decorate in reversed(decorators):  # as if written one above the other
+            f = decorate(f)
+        return f
+    return apply
+
+
+# Every import reads one sheet of one file as a named user ...
+sheet_file = _options(
+    click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+    click.option("--as", "username", required=True, help=AS_HELP),
+    click.option("--sheet", default=None, help="The sheet to read (default: the biggest visible)."))
+
+
+def run_options(take_valid_help: str) -> Any:
+    """... and may import only the good rows, only check, answer in JSON, in a language."""
+    return _options(
+        click.option("--take-valid", is_flag=True, help=take_valid_help),
+        click.option("--dry-run", is_flag=True, help="Check and show the preview; write nothing."),
+        click.option("--json", "as_json", is_flag=True, help="The preview and result as JSON."),
+        click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                     help="Language of the messages (default: the user's)."))
+
+
 @click.group("import", help="Import spreadsheets (incidents, rosters) as a named user.")
 def imports() -> None:
     pass

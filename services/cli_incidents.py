@@ -11,7 +11,15 @@ import click
 
 from db.engine import session_scope
 from services import sheets
-from services.cli_import import AS_HELP, imports, progress_printer, refuse, say, signed_in
+from services.cli_import import (
+    imports,
+    progress_printer,
+    refuse,
+    run_options,
+    say,
+    sheet_file,
+    signed_in,
+)
 from services.errors import ServiceError
 from services.stats.categories import TARGETS, normal_name
 from services.stats.importer import ImportPlan, import_incidents, plan_import
@@ -33,9 +41,7 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 @imports.command("incidents", help="Import incident counts: the 110 dispatch export (one row "
                  "per incident) or daily totals. Exit 0 imported, 1 refused, 2 bad usage.")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--as", "username", required=True, help=AS_HELP)
-@click.option("--sheet", default=None, help="The sheet to read (default: the biggest visible).")
+@sheet_file
 @click.option("--source", default="110", show_default=True,
               help="The exporting system: names and incident numbers are remembered per source.")
 @click.option("--mode", type=click.Choice(["auto", "incidents", "daily"]), default="auto",
@@ -47,12 +53,7 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 @click.option("--on-existing", type=click.Choice(["skip", "update"]), default="skip",
               show_default=True, help="Keep what is stored, or replace it / move corrected "
               "incidents.")
-@click.option("--take-valid", is_flag=True, help="Import the good rows even if some have "
-              "problems.")
-@click.option("--dry-run", is_flag=True, help="Check and show the preview; write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="The preview and result as JSON.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the messages (default: the user's).")
+@run_options("Import the good rows even if some have problems.")
 def incidents(file: Path, username: str, sheet: str | None, source: str, mode: str,
               maps: tuple[str, ...], communities: tuple[str, ...], on_existing: str,
               take_valid: bool, dry_run: bool, as_json: bool, lang: str | None) -> None:

@@ -16,7 +16,15 @@ import click
 from db.engine import session_scope
 from services import roster, sheets
 from services.actor import Actor
-from services.cli_import import AS_HELP, imports, progress_printer, refuse, say, signed_in
+from services.cli_import import (
+    imports,
+    progress_printer,
+    refuse,
+    run_options,
+    say,
+    sheet_file,
+    signed_in,
+)
 from services.errors import ServiceError
 from services.roster.importfile import FIELDS
 
@@ -34,22 +42,15 @@ def _community(s: Any, actor: Actor, name: str) -> int:
 
 @imports.command("roster", help="Import a team roster (members) into a community. "
                  "Exit 0 imported, 1 refused, 2 bad usage.")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@sheet_file
 @click.option("--community", required=True, help="The community the roster belongs to.")
-@click.option("--as", "username", required=True, help=AS_HELP)
-@click.option("--sheet", default=None, help="The sheet to read (default: the biggest visible).")
 @click.option("--same", "same", multiple=True, type=int, metavar="ROW",
               help="Row ROW (as the sheet numbers it) is the person on file who shares the "
               "phone: update them. Repeatable.")
 @click.option("--different", "different", multiple=True, type=int, metavar="ROW",
               help="Row ROW is a different person from the one sharing the phone: add them. "
               "Repeatable.")
-@click.option("--take-valid", is_flag=True, help="Import the good rows even if some are "
-              "refused or undecided.")
-@click.option("--dry-run", is_flag=True, help="Check and show the preview; write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="The preview and result as JSON.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the messages (default: the user's).")
+@run_options("Import the good rows even if some are refused or undecided.")
 def roster_cmd(file: Path, community: str, username: str, sheet: str | None,
                same: tuple[int, ...], different: tuple[int, ...], take_valid: bool,
                dry_run: bool, as_json: bool, lang: str | None) -> None:
