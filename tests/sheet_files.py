@@ -112,28 +112,26 @@ def _rezip(data: bytes, replace: dict[str, bytes], extra: dict[str, bytes] | Non
 
 # ---- hostile files ---------------------------------------------------------------------
 
-def dimension_bomb() -> bytes:
-    """About 5 KB: cells A1 and XFD1048576, i.e. a declared 17 billion cells."""
+def _far_cell(cell: str) -> bytes:
+    """A header in A1 and one number far away: the sheet declares everything between."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws["A1"] = "日期"
-    ws["XFD1048576"] = 1
+    ws[cell] = 1
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def dimension_bomb() -> bytes:
+    """About 5 KB: cells A1 and XFD1048576, i.e. a declared 17 billion cells."""
+    return _far_cell("XFD1048576")
 
 
 def row_bomb() -> bytes:
     """Cells A1 and A1048576: a million rows declared in a few KB."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws["A1"] = "日期"
-    ws["A1048576"] = 1
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return _far_cell("A1048576")
 
 
 _LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'

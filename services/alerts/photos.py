@@ -15,7 +15,7 @@ from db.models import AlertPhoto
 from services.actor import Actor
 from services.alerts.common import load_alert
 from services.errors import NotFound
-from services.leads.photos import ALLOWED, Checked, check_photos, photo_dir
+from services.leads.photos import ALLOWED, Checked, check_photos, photo_dir, stored_bytes
 
 __all__ = ["check_photos", "photo_ids", "read_photo", "store_photos"]
 
@@ -49,7 +49,4 @@ def read_photo(session: Session, *, actor: Actor, photo_id: int,
     if photo is None:
         raise NotFound()
     load_alert(session, actor, photo.alert_id)
-    path = photo_dir(directory) / Path(photo.stored_name).name
-    if not path.is_file():
-        raise NotFound("alerts.photo_missing")
-    return path.read_bytes(), photo.mime
+    return stored_bytes(photo.stored_name, photo.mime, directory, "alerts.photo_missing")

@@ -193,7 +193,13 @@ def read_photo(session: Session, *, actor: Actor, photo_id: int,
     if photo is None:
         raise NotFound()
     load_visible(session, actor, photo.lead_id)
-    path = photo_dir(directory) / Path(photo.stored_name).name
+    return stored_bytes(photo.stored_name, photo.mime, directory, "leads.photo_missing")
+
+
+def stored_bytes(stored_name: str, mime: str, directory: Path | None,
+                 missing: str) -> tuple[bytes, str]:
+    """A stored photo's bytes (by its base name only: never a path out of the folder)."""
+    path = photo_dir(directory) / Path(stored_name).name
     if not path.is_file():
-        raise NotFound("leads.photo_missing")
-    return path.read_bytes(), photo.mime
+        raise NotFound(missing)
+    return path.read_bytes(), mime
