@@ -51,6 +51,7 @@ def services(name: str, engine: Engine, report: Report) -> None:
                                    board.board_map(s, actor=actor, filters=everything)))
         map_only = _times(lambda: board.board_map(s, actor=actor, filters=everything))
         figs = _times(lambda: board.shift_figures(s, actor=actor, filters=everything), 5)
+        alarm = _times(lambda: board.alarm(s, actor=actor, filters=everything))
     m = median(refresh)
     report(f"[{name}] board refresh, commander, whole district, median", m * 1000, "ms",
            f"target ≤ 200 ms; {leads:,} leads; worst {max(refresh) * 1000:.0f} ms; "
@@ -58,6 +59,8 @@ def services(name: str, engine: Engine, report: Report) -> None:
     report(f"[{name}] board refresh with its map (services), median", median(with_map) * 1000,
            "ms", f"the map's two queries alone {median(map_only) * 1000:.1f} ms; "
                  f"worst {max(with_map) * 1000:.0f} ms")
+    report(f"[{name}] alarm read (every 2 s, on its own), median", median(alarm) * 1000, "ms",
+           f"worst {max(alarm) * 1000:.1f} ms; {median(alarm) / floor:.1f}× the bare count")
     report(f"[{name}] shift figures (read every 30 s), median", median(figs) * 1000, "ms",
            f"per refresh every 5 s: +{median(figs) * 1000 / 6:.0f} ms on average")
 

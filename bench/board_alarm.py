@@ -17,6 +17,7 @@ from db.engine import session_scope
 from db.models import Community, User
 from services import leads
 from services.auth import actor_for
+from ui.board_alarm import ALARM_EVERY
 
 Report = Callable[[str, float, str, str], None]
 TIMES = 10
@@ -72,5 +73,5 @@ def alarm_latency(report: Report) -> None:
             proc.terminate()
             proc.wait(timeout=30)
     report("new emergency on the board, alarm playing (Chromium), median", median(times), "s",
-           f"target ≤ 6 s; worst {max(times):.1f} s of {TIMES}; refresh every 5 s; "
+           f"target ≤ 6 s; worst {max(times):.1f} s of {TIMES}; alarm read every {ALARM_EVERY}; "
            f"load average {os.getloadavg()[0]:.1f}")

@@ -7,7 +7,7 @@ from services import board
 from services.actor import Perm
 from ui import board_map, guard, nav
 from ui import board_view as view
-from ui.board_alarm import alarm, sound_switch
+from ui.board_alarm import ALARM_EVERY, alarm, sound_switch
 from ui.board_handover import handover_panel
 from ui.board_tools import filters, reassign_bar
 from ui.board_wall import wall_mode
@@ -40,6 +40,15 @@ def _table(name: str, frame: object, ids: list[int]) -> None:
         st.switch_page(nav.page_path("pages/lead.py"), query_params={"id": str(ids[rows[0]])})
 
 
+@st.fragment(run_every=ALARM_EVERY)
+def sounding() -> None:
+    """The banner and siren: read more often than the board, and on their own."""
+    me = guard.live_actor()
+    with db_session() as s:
+        state = board.alarm(s, actor=me, filters=chosen)
+    alarm(me, state, actions=acts)
+
+
 @st.fragment(run_every="5s")
 def live() -> None:
     """Only this part refreshes: the filters above and anything typed keep their values."""
@@ -47,7 +56,6 @@ def live() -> None:
     with db_session() as s:
         data = board.board(s, actor=me, filters=chosen)
         where = board.board_map(s, actor=me, filters=chosen, now=data.now)
-    alarm(me, data, actions=acts)
     flash = st.session_state.pop("board_flash", None)
     if flash:
         st.success(flash)
@@ -73,4 +81,5 @@ def live() -> None:
     st.caption(t("board.updated", at=view.time_of_day(data.now)))
 
 
+sounding()
 live()

@@ -102,7 +102,7 @@ def test_an_emergency_sounds_until_a_supervisor_acknowledges_it(
         session: Session, w: World) -> None:
     emergency = _report(session, w, "emergency")
     urgent = _report(session, w, "urgent", at=T0 + timedelta(seconds=5))
-    b = board.board(session, actor=w.district_sup, filters=ALL, now=T0 + timedelta(minutes=1))
+    b = board.alarm(session, actor=w.district_sup, filters=ALL, now=T0 + timedelta(minutes=1))
     assert [a.id for a in b.alarms] == [emergency.id]
     assert b.newest_urgent == urgent.id
     with pytest.raises(PermissionDenied):
@@ -121,7 +121,8 @@ def test_an_emergency_sounds_until_a_supervisor_acknowledges_it(
         AuditLog.action == "leads.board_ack", AuditLog.entity_id == str(emergency.id))).all()
     assert audited == [w.district_sup.user_id]
     b = board.board(session, actor=w.district_sup, filters=ALL, now=at)
-    assert b.alarms == () and _ids(b.waiting)[0] == emergency.id  # still waiting, now quiet
+    assert board.alarm(session, actor=w.district_sup, filters=ALL, now=at).alarms == ()
+    assert _ids(b.waiting)[0] == emergency.id  # still waiting, now quiet
     assert session.get(Lead, emergency.id).status == "dispatched"  # type: ignore[union-attr]
 
 
@@ -129,11 +130,11 @@ def test_accepting_an_emergency_stops_its_alarm_and_old_ones_do_not_sound(
         session: Session, w: World) -> None:
     old = _report(session, w, "emergency", at=T0 - timedelta(hours=13))
     fresh = _report(session, w, "emergency")
-    assert [a.id for a in board.board(session, actor=w.district_sup, filters=ALL,
+    assert [a.id for a in board.alarm(session, actor=w.district_sup, filters=ALL,
                                       now=T0).alarms] == [fresh.id]
     leads.act(session, actor=w.officer1, lead_id=fresh.id, action="accept",
               shown_version=fresh.version, now=T0)
-    assert board.board(session, actor=w.district_sup, filters=ALL, now=T0).alarms == ()
+    assert board.alarm(session, actor=w.district_sup, filters=ALL, now=T0).alarms == ()
     assert old.id  # past the window: it is in the late section instead
 
 
@@ -311,7 +312,9 @@ def test_a_display_account_views_the_board_and_acts_on_nothing(
         session: Session, w: World) -> None:
     lead = _report(session, w, "emergency")
     b = board.board(session, actor=w.display, filters=ALL, now=T0)
-    assert _ids(b.waiting) == [lead.id] and [a.id for a in b.alarms] == [lead.id]
+    assert _ids(b.waiting) == [lead.id]
+    assert [a.id for a in board.alarm(session, actor=w.display, filters=ALL,
+                                           now=T0).alarms] == [lead.id]
     assert board.board_choices(session, actor=w.display).officers == ()
     with pytest.raises(PermissionDenied):
         board.acknowledge(session, actor=w.display, lead_id=lead.id)

@@ -20,6 +20,9 @@ from ui.widgets import show_error
 SOUNDS = Path(__file__).resolve().parent / "sounds"
 SOUND_ON = "board_sound_on"
 CHIMED = "board_chimed"  # (user id, newest urgent lead id already chimed for)
+# The alarm reads its two queries this often, the rest of the board every 5 s: an emergency
+# sounds at most this long after its dispatch, not a whole board refresh later.
+ALARM_EVERY = "2s"
 
 
 
@@ -44,9 +47,10 @@ def sound_switch() -> None:
         st.rerun()
 
 
-def alarm(actor: Actor, data: board.Board, *, actions: bool) -> None:
-    """Inside the live fragment: the banner and siren while emergencies wait unacknowledged,
-    a chime the first time a newer urgent lead is seen."""
+def alarm(actor: Actor, data: board.Alarm, *, actions: bool) -> None:
+    """In its own fragment (pages/board.py), read every ALARM_EVERY: the banner and siren
+    while emergencies wait unacknowledged, a chime the first time a newer urgent lead is
+    seen."""
     sound = bool(st.session_state.get(SOUND_ON))
     if data.alarms:
         stylesheet.apply("flash")

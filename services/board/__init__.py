@@ -45,7 +45,7 @@ __all__ = ["ACK", "KINDS", "OFFICER_STATES", "SHOWN", "TEAM_STATES", "Acknowledg
            "AlertInForce", "Board", "Escalation", "Handover", "UnitHours", "handover",
            "handover_page", "MAP_POINTS", "BoardMap", "MapLead", "MapUnit", "board_map",
            "BoardFilters", "BoardRow", "Choices", "Unit", "Section", "Shift", "ShiftFigures",
-           "acknowledge", "board", "board_choices",
+           "Alarm", "acknowledge", "alarm", "board", "board_choices",
            "reassign_many", "save_filters", "saved_filters", "shift", "shift_at", "shift_figures"]
 
 
@@ -56,8 +56,6 @@ class Board:
     in_progress: Section
     late: Section
     late_by_station: tuple[tuple[str, int], ...]
-    alarms: tuple[AlarmLead, ...]
-    newest_urgent: int
     officers: tuple[Unit, ...]
     teams: tuple[Unit, ...]
 
@@ -81,10 +79,26 @@ def board(session: Session, *, actor: Actor, filters: BoardFilters,
         in_progress=in_progress(session, base, now, counts.get("progress", 0)),
         late=overdue(session, base, now, counts.get("late", 0)),
         late_by_station=tuple(stations),
-        alarms=sounding(session, base, now), newest_urgent=newest_urgent(session, base, now),
         officers=tuple(officer_units(session, actor, filters.station_ids)),
         teams=tuple(team_units(session, actor, filters.station_ids)),
     )
+
+
+@dataclass(frozen=True)
+class Alarm:
+    now: datetime
+    alarms: tuple[AlarmLead, ...]  # emergencies sounding, newest first (SHOWN + 1 at most)
+    newest_urgent: int  # the newest urgent lead waiting (0: none): a chime when it grows
+
+
+def alarm(session: Session, *, actor: Actor, filters: BoardFilters,
+          now: datetime | None = None) -> Alarm:
+    """What the alarm needs, read on its own and more often than the board (two small
+    indexed queries): a new emergency sounds within seconds of its dispatch."""
+    require(actor, Perm.VIEW_BOARD)
+    now = now or clock.now()
+    base = scope_where(session, actor, filters)
+    return Alarm(now, sounding(session, base, now), newest_urgent(session, base, now))
 
 
 def shift_figures(session: Session, *, actor: Actor, filters: BoardFilters,
