@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -84,17 +85,30 @@ def session(engine: Engine) -> Iterator[Session]:
         yield s
 
 
-def pytest_itemcollected(item: pytest.Item) -> None:
-    """Groups for `pytest -n 2 --dist loadgroup` (what `make test` runs): every browser test
-    goes to one worker, since they share one demo server and one Chromium; every other module
-    stays whole on one worker, so its module-scoped fixtures (a loaded demo) are built once.
-    Marked as each item is collected: xdist reads the groups in its own modifyitems hook."""
-    if item.get_closest_marker("xdist_group"):
-        return
-    module = item.nodeid.split("::")[0]
-    browser = item.get_closest_marker("browser") or module.rsplit("/", 1)[-1].startswith(
-        "test_browser_")
-    item.add_marker(pytest.mark.xdist_group("browser" if browser else module))
+def work_unit(nodeid: str) -> str:
+    """What one xdist worker runs whole: every browser test (they share one demo server and
+    one Chromium, and two of each would load a busy two-core machine twice), and each other
+    module (its module-scoped fixtures, a loaded demo, are built once)."""
+    module = nodeid.split("::")[0]
+    return "browser" if module.rsplit("/", 1)[-1].startswith("test_browser_") else module
+
+
+def scheduler_class() -> Any:
+    """xdist's scope scheduling, by work_unit. Not by xdist_group marks: pytest-xdist 3.8
+    groups them by renaming the item's `_nodeid`, which pytest 9.2 no longer reads, so the
+    browser tests were spread over both workers."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return ByWorkUnit
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`pytest -n 2 --dist loadgroup`, what `make test` runs."""
+    return scheduler_class()(config, log)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
