@@ -163,3 +163,31 @@ def test_a_supervisor_imports_only_their_station(session: Session, world: dict) 
     with pytest.raises(Exception):  # noqa: B017 - NotFound: another station's community
         importmap.save_mappings(session, actor=world["sup"], source="110", kind="community",
                                 decisions={"跳磴": str(world["c"].id)})
+
+
+def test_a_supervisor_never_moves_another_stations_incident(session: Session,
+                                                           world: dict) -> None:
+    """An incident number the admin counted for another station's community, in a station
+    supervisor's file under their own community, with "update": left where it is, counted
+    once, and counted as skipped (already imported)."""
+    row = [1, datetime(2026, 11, 2, 8), "J1", "x", "一般", "盗窃", "p", "跳磴派出所", "跳磴村",
+           "ok"]
+    decisions = {"category": {"盗窃": "criminal"}}
+
+    def run(actor, cells):  # type: ignore[no-untyped-def]
+        table = read_export(sf.dispatch_export([cells]), "110.xlsx")
+        mapping = guess_mapping(table, "incidents")
+        plan = plan_import(session, actor=actor, table=table, mapping=mapping,
+                           mode="incidents", today=TODAY, decisions=decisions)
+        return plan, import_incidents(session, actor=actor, table=table, mapping=mapping,
+                                      mode="incidents", today=TODAY, decisions=decisions,
+                                      on_existing="update")
+
+    run(world["admin"], row)
+    before = _stored(session)
+    assert before == {(date(2026, 11, 2), "criminal", "跳磴村"): 1}
+    plan, done = run(world["sup"], [*row[:7], "新山村派出所", "双林社区", "ok"])
+    assert plan.changed == 0 and (done.inserted, done.updated, done.skipped) == (0, 0, 1)
+    assert _stored(session) == before
+    moved = session.scalars(select(ImportedIncident.community_id)).one()
+    assert moved == world["c"].id

@@ -115,8 +115,9 @@ def plan_import(session: Session, *, actor: Actor, table: sheets.Table,
     source = importmap.clean_source(source)
     checked = _check(session, actor, table, mode, mapping, source, decisions,
                      today or clock.local_today(), progress)
-    cats, comms = _unknowns(checked, importmap.places(session, actor))
-    diff = importwrite.compare(session, mode, source, checked.good)
+    scope = importmap.places(session, actor)
+    cats, comms = _unknowns(checked, scope)
+    diff = importwrite.compare(session, mode, source, checked.good, scope.names.keys())
     notes = list(table.notes)
     if checked.year_assumed:
         notes.append(sheets.Note("sheets.date.year_assumed",
@@ -152,7 +153,8 @@ def import_incidents(session: Session, *, actor: Actor, table: sheets.Table,
         if chosen:
             importmap.save_mappings(session, actor=actor, source=source, kind=kind,
                                     decisions=chosen)
-    done = importwrite.write(session, mode, source, checked.good, on_existing, progress)
+    done = importwrite.write(session, mode, source, checked.good, on_existing, progress,
+                             importmap.places(session, actor).names.keys())
     summary = ImportSummary(len(table.rows), done.inserted, done.updated,
                             done.skipped + checked.skipped, rejected)
     audit.record(session, actor=actor, action="stats.import_incidents", entity="incident_count",

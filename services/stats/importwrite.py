@@ -4,6 +4,7 @@ the ORM's per-row bookkeeping triples the time of a 100,000-row import)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -67,7 +68,9 @@ def _totals(counts: dict[Key, int]) -> pd.DataFrame:
                         columns=["day", "category", "community_id", "count"])
 
 
-def compare(session: Session, mode: str, source: str, good: Good) -> Diff:
+def compare(session: Session, mode: str, source: str, good: Good, allowed: Set[int]) -> Diff:
+    """New, unchanged and changed rows. `allowed`: the communities the importer may change;
+    an incident number stored for another community stays as it is (never moved)."""
     if mode == "daily":
         stored = _stored_counts(session, {(g[1], g[2], g[3]) for g in good})
         there = [(g, stored[(g[1], g[2], g[3])]) for g in good if (g[1], g[2], g[3]) in stored]
@@ -76,16 +79,17 @@ def compare(session: Session, mode: str, source: str, good: Good) -> Diff:
                     _totals({(g[1], g[2], g[3]): g[4] for g in good}))
     known = _stored_numbers(session, source, [g[4] for g in good])
     fresh = [g for g in good if g[4] not in known]
-    changed = sum(1 for g in good if g[4] in known and known[g[4]][1] != (g[1], g[2], g[3]))
+    changed = sum(1 for g in good if g[4] in known and known[g[4]][1] != (g[1], g[2], g[3])
+                  and known[g[4]][1][2] in allowed)
     return Diff(len(fresh), len(good) - len(fresh) - changed, changed,
                 _totals(Counter((g[1], g[2], g[3]) for g in fresh)))
 
 
 def write(session: Session, mode: str, source: str, good: Good, on_existing: str,
-          progress: Progress | None) -> Written:
+          progress: Progress | None, allowed: Set[int]) -> Written:
     if mode == "daily":
         return _write_daily(session, good, on_existing, progress)
-    return _write_incidents(session, source, good, on_existing, progress)
+    return _write_incidents(session, source, good, on_existing, progress, allowed)
 
 
 def _write_daily(session: Session, good: Good, on_existing: str,
@@ -104,7 +108,7 @@ def _write_daily(session: Session, good: Good, on_existing: str,
 
 
 def _write_incidents(session: Session, source: str, good: Good, on_existing: str,
-                     progress: Progress | None) -> Written:
+                     progress: Progress | None, allowed: Set[int]) -> Written:
     known = _stored_numbers(session, source, [g[4] for g in good])
     deltas: Counter[Key] = Counter()
     new_rows: list[dict[str, Any]] = []
@@ -117,7 +121,8 @@ def _write_incidents(session: Session, source: str, good: Good, on_existing: str
             deltas[key] += 1
             new_rows.append({"source": source, "number": number, "day": day, "category": cat,
                              "community_id": cid, "imported_at": now})
-        elif known[number][1] != key and on_existing == "update":
+        elif known[number][1] != key and on_existing == "update" and \
+                known[number][1][2] in allowed:  # another station's incident stays theirs
             deltas[known[number][1]] -= 1
             deltas[key] += 1
             moved.append({"b_id": known[number][0], "b_day": day, "b_category": cat,
