@@ -29,9 +29,11 @@ def mask_phone(value: str | None) -> str:
 
 
 # In free text: an ID number (18 characters, the last may be X), or a run of at least seven
-# digits that may hold spaces or dashes (a mobile, a landline with its area code, +86 ...).
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
-_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])\+?\d(?:[ -]?\d){6,}(?![0-9])")
+# digits (a mobile, a landline with its area code, +86 ...) that may hold up to two spaces,
+# dashes, dots or brackets between digits, full-width ones from a Chinese keyboard too; the
+# digits themselves may be full-width (\d is any decimal digit).
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z０-９])\d{17}[0-9Xx０-９Ｘｘ](?![0-9A-Za-z０-９])")
+_NUMBER_IN_TEXT = re.compile(r"(?<!\d)[+＋]?\d(?:[\s\-.()－．（）—–·]{0,2}\d){6,}(?!\d)")
 
 
 def mask_text(value: str | None) -> str:
