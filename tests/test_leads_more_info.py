@@ -54,6 +54,9 @@ def test_asked_answered_and_back_to_the_officer_with_the_status_it_had(
     audited = list(session.scalars(select(AuditLog.action).where(
         AuditLog.entity == "lead", AuditLog.entity_id == str(view.id)).order_by(AuditLog.id)))
     assert audited[-2:] == ["leads.ask_info", "leads.answer_info"]
+    answer = session.scalars(select(AuditLog.after).where(
+        AuditLog.action == "leads.answer_info", AuditLog.entity_id == str(view.id))).one()
+    assert answer["photos"] == 1  # the photos it brought are in the trail too
     timeline = leads.get_lead(session, actor=w.officer1, lead_id=view.id).events
     assert [e.action for e in timeline][-2:] == ["ask_info", "answer_info"]
 

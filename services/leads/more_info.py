@@ -24,6 +24,7 @@ def answer_info(
     require(actor, Perm.REPORT_LEAD)
     checked = check_photos(photos)
     view = act(session, actor=actor, lead_id=lead_id, action="answer_info",
-               shown_version=shown_version, note=note, now=now)
+               shown_version=shown_version, note=note, now=now,
+               recorded={"photos": len(checked)} if checked else None)
     store_photos(session, lead_id, checked, photo_dir)
     return view

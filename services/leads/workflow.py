@@ -206,9 +206,11 @@ _BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
 
 def act(
     session: Session, *, actor: Actor, lead_id: int, action: str, shown_version: int,
-    note: str = "", now: datetime | None = None, **extra: Any,
+    note: str = "", now: datetime | None = None, recorded: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> LeadView:
-    """Take one workflow step on a lead shown at `shown_version`.
+    """Take one workflow step on a lead shown at `shown_version`. `recorded`: what the step
+    brought beside the lead's own fields (photos ...), kept in its event and audit entry.
 
     Raises Invalid (with the reason's key) for a step not allowed now, Conflict naming who
     changed the lead and when if it changed since it was shown.
@@ -234,7 +236,7 @@ def act(
         update_versioned(session, Lead, lead.id, shown_version,
                          {**values, "status": target}, entity="lead")
         session.refresh(lead)
-    record_step(session, actor, lead, action, before, text, now, values)
+    record_step(session, actor, lead, action, before, text, now, {**values, **(recorded or {})})
     if action in ("close", "duplicate"):  # nobody should keep working on a finished lead
         cancel_with_lead(session, lead.id, actor, now,
                          "lead_closed" if action == "close" else "lead_duplicate")
