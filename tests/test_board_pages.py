@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from db.models import AuditLog, Lead, LeadEvent
+from db.models import AuditLog, Lead, LeadEvent, Officer
 from services import board, clock, leads
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, app_env, sign_in, texts  # noqa: F401
@@ -120,6 +120,8 @@ def test_reassign_from_the_board_and_filters_survive_refreshes(
         env: AppEnv, router: str) -> None:
     w = _world(env)
     a, b = _report(env, w, "urgent"), _report(env, w, "routine")
+    with env.session() as s:  # an officer may rename themselves: their name is shown as typed
+        s.get(Officer, w.backup.id).name = "![x](http://x/p.png)"  # type: ignore[union-attr]
     at = _open(router, w.district_sup.username)
     at.multiselect(key="board_f_urgency").set_value(["urgent"]).run()
     assert list(at.dataframe[0].value["编号"]) == [a]
@@ -130,6 +132,7 @@ def test_reassign_from_the_board_and_filters_survive_refreshes(
     at.button(key="board_reassign").click().run()
     assert not at.exception
     assert "已将 1 条线索改派给" in texts(at)
+    assert [m.value for m in at.success if r"\!\[x\]\(http" in m.value]  # not an image
     with env.session() as s:
         assert s.get(Lead, a).assigned_officer_id == w.backup.id  # type: ignore[union-attr]
         assert s.get(Lead, b).assigned_officer_id == w.o1.id  # type: ignore[union-attr]

@@ -9,6 +9,7 @@ from services.actor import Actor
 from services.errors import ServiceError
 from ui.bridge import db_session
 from ui.i18n import choose, label, t
+from ui.markdown import md
 from ui.widgets import show_error
 
 KEPT = "board_kept"  # filter values copied aside: they survive a visit to another page
@@ -99,5 +100,5 @@ def reassign_bar(actor: Actor, rows: tuple[board.BoardRow, ...],
         else:
             st.session_state["board_pick_clear"] = True
             st.session_state["board_flash"] = t("board.reassigned", n=n,
-                                                officer=officers[officer])
+                                                officer=md(officers[officer]))
             st.rerun()
