@@ -60,8 +60,7 @@ def waiting_frame(rows: tuple[board.BoardRow, ...], now: datetime) -> pd.DataFra
     data = _base(rows)
     data[t("board.col_countdown")] = [
         clock_text((r.due_at - now).total_seconds()) if r.due_at else "" for r in rows]
-    data[t("board.col_tone")] = [tone(r, now) for r in rows]
-    return pd.DataFrame(data)
+    return _toned(data, rows, now)
 
 
 def progress_frame(rows: tuple[board.BoardRow, ...], now: datetime) -> pd.DataFrame:
@@ -71,8 +70,7 @@ def progress_frame(rows: tuple[board.BoardRow, ...], now: datetime) -> pd.DataFr
                                 else "" for r in rows]
     data[t("board.col_resolve_in")] = [
         clock_text((r.due_at - now).total_seconds()) if r.due_at else "" for r in rows]
-    data[t("board.col_tone")] = [tone(r, now) for r in rows]
-    return pd.DataFrame(data)
+    return _toned(data, rows, now)
 
 
 def late_frame(rows: tuple[board.BoardRow, ...], now: datetime) -> pd.DataFrame:
@@ -85,15 +83,23 @@ def late_frame(rows: tuple[board.BoardRow, ...], now: datetime) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+def _toned(data: dict[str, list[Any]], rows: tuple[board.BoardRow, ...],
+           now: datetime) -> pd.DataFrame:
+    """The frame, with each row's tone beside it (frame.attrs), not in a column: a hidden
+    column still reaches the page."""
+    frame = pd.DataFrame(data)
+    frame.attrs["tones"] = [tone(r, now) for r in rows]
+    return frame
+
+
 def coloured(frame: pd.DataFrame) -> Any:
-    """Rows tinted by how little time is left; the tone column itself is hidden."""
-    col = t("board.col_tone")
-    if col not in frame.columns:
+    """Rows tinted by how little time is left."""
+    tones = frame.attrs.get("tones")
+    if not tones:
         return frame
     colours = {"amber": f"color: {AMBER}; font-weight: 600",
                "red": f"color: {RED}; font-weight: 700"}
-    return frame.style.apply(lambda row: [colours.get(row[col], "") for _ in row], axis=1).hide(
-        [col], axis="columns")
+    return frame.style.apply(lambda row: [colours.get(tones[row.name], "")] * len(row), axis=1)
 
 
 @st.cache_data(ttl=30, show_spinner=False)
