@@ -111,8 +111,9 @@ def server(demo_dir: Path) -> str:
 def browser() -> object:
     _need_browser()
     if "browser" not in _shared:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
 
+        expect.set_options(timeout=120_000)  # expect() waits as long as the contexts do
         pw = sync_playwright().start()
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         _shared["browser"] = _PatientBrowser(b)
@@ -122,8 +123,8 @@ def browser() -> object:
 
 
 class _PatientBrowser:
-    """The shared Chromium, whose new contexts wait longer than Playwright's 30 s default:
-    a busy two-core CI machine can take that long to rerun a page."""
+    """The shared Chromium, whose new contexts (and expect()) wait longer than Playwright's
+    30 s (5 s) default: a busy two-core CI machine can take that long to rerun a page."""
 
     def __init__(self, browser: Any) -> None:
         self._browser = browser
