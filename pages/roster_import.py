@@ -87,9 +87,8 @@ if plan.bad and not good:
 elif plan.bad:
     st.warning(t("roster.imp.has_bad", bad=len(plan.bad), good=good))
     st.dataframe(bad_rows_frame(plan.bad), hide_index=True, key="imp_bad_rows")
-    take = st.checkbox(t("roster.imp.valid_only", n=good),
-                       key="imp_valid_only")
-    if st.button(t("roster.imp.commit_valid"), key="imp_commit_valid", disabled=not take):
+    # the button says what it leaves out: pressing it is the explicit choice
+    if st.button(t("roster.imp.commit_valid", n=good, bad=len(plan.bad)), key="imp_commit_valid"):
         if run(actor, kind, table, mapping, community, valid_only=True, decisions=chosen):
             st.rerun()
 elif plan.count("add") + plan.count("update") + len(chosen) == 0:
