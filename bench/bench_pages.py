@@ -26,7 +26,6 @@ from datetime import date
 from pathlib import Path
 from statistics import median
 from typing import Any
-from urllib.parse import urlsplit
 
 from bench.common import BENCH_DIR
 from db.engine import make_engine
@@ -141,10 +140,14 @@ def _click_and_wait(page: Any, link: Any, then: str, path: str | None = None) ->
     """Seconds from the click until the run it started has ended: the address shows the new
     page (Streamlit changes it when the page's run starts), or for a click that stays on the
     page `then` appears (it was not there before); then the app is idle with `then` there."""
+    page.wait_for_selector(IDLE)  # a click during a rerun can be lost
     began = time.perf_counter()
     link.click()
     if path is not None:
-        page.wait_for_url(lambda u: urlsplit(u).path.rstrip("/") == path.rstrip("/"))
+        # the address itself, not a navigation event (a same-document change of address can
+        # come before the wait starts: wait_for_url then waited for a "load" that never came)
+        page.wait_for_function("p => location.pathname.replace(/\\/+$/, '') === p",
+                               arg=path.rstrip("/"))
     page.locator(then).first.wait_for()
     page.wait_for_selector(IDLE)
     return time.perf_counter() - began
@@ -222,7 +225,11 @@ def _visit_all(browser: Any, url: str) -> tuple[dict[str, list[float]], dict[str
             for times in (first, warm):
                 for title, ready, path in pages:
                     link = nav.get_by_role("link", name=title, exact=True)
-                    times.setdefault(title, []).append(_click_and_wait(page, link, ready, path))
+                    try:
+                        took = _click_and_wait(page, link, ready, path)
+                    except Exception as exc:
+                        raise RuntimeError(f"{username}: {title} ({path}) not reached") from exc
+                    times.setdefault(title, []).append(took)
             context.close()
     return first, warm
 
