@@ -8,6 +8,7 @@ import io
 import struct
 import zipfile
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
@@ -41,6 +42,45 @@ def xlsx(rows: Rows, *, title: str = "Sheet1", hidden_columns: str = "",
         ws = wb.create_sheet(name)
         _fill(ws, extra)
         ws.sheet_state = state
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def xls(rows: Rows, *, title: str = "Sheet1", hidden_columns: Sequence[int] = (),
+        merges: Sequence[tuple[int, int, int, int]] = (),
+        first: tuple[str, Rows, str] | None = None,
+        extra_sheets: Sequence[tuple[str, Rows, str]] = ()) -> bytes:
+    """The same shapes in the old binary workbook (.xls; WPS saves the same as .et).
+
+    `hidden_columns`: 0-based; `merges`: (first row, last row, first column, last column),
+    0-based; `first`/`extra_sheets` as in `xlsx`. Dates and times are date-formatted numbers,
+    as Excel stores them.
+    """
+    import xlwt  # a test-only dependency: the app reads .xls, it never writes one
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    dated = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+
+    def sheet(name: str, content: Rows, state: str) -> Any:
+        ws = wb.add_sheet(name)
+        ws.visibility = 0 if state == "visible" else 1
+        for r, row in enumerate(content):
+            for c, value in enumerate(row):
+                if value is not None:
+                    ws.write(r, c, value, dated) if isinstance(value, date) else ws.write(
+                        r, c, value)
+        return ws
+
+    if first:
+        sheet(*first)
+    main = sheet(title, rows, "visible")
+    for col in hidden_columns:
+        main.col(col).hidden = True
+    for r1, r2, c1, c2 in merges:
+        main.merge(r1, r2, c1, c2)
+    for name, extra, state in extra_sheets:
+        sheet(name, extra, state)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

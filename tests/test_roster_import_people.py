@@ -14,6 +14,7 @@ from services.masking import mask_id
 from services.roster.importmembers import CHECK_LIMIT, ELSEWHERE, ELSEWHERE_PER_DAY
 from tests import factories as f
 from tests import roster_corpus as rc
+from tests import sheet_files as sf
 from tests.roster_world import RosterWorld, build
 from ui.roster_common import import_aliases
 
@@ -74,6 +75,32 @@ def test_excel_number_ids_are_never_stored_even_when_the_check_digit_passes(
     stored = session.execute(select(Member.name, Member.id_number)
                              .where(Member.name.in_(["孙八", "周九"]))).all()
     assert sorted(stored) == sorted([("孙八", true), ("周九", other)])
+
+
+@pytest.mark.parametrize("name", ["名册.xls", "名册.et"])
+def test_an_old_binary_workbook_stores_the_visible_phones_and_no_excel_damaged_id(
+        session: Session, name: str) -> None:
+    """A station's .xls (or WPS .et): a cover sheet, a merged title, a hidden last-year phone
+    column left of the current one, and one ID column cell Excel stored as a number."""
+    w = build(session)
+    true, damaged = rc.damaged_but_valid()
+    heads = ["社区", "队伍", "姓名", "手机号码", "联系电话", "身份证号码"]
+    rows = [["双林社区名册（2026年）"], [], heads,
+            ["双林社区", "双林巡逻队", "旧格式甲", "13700000001", "13811110001", rc.make_id(411)],
+            ["双林社区", "双林巡逻队", "旧格式乙", "13700000002", "13811110002",
+             rc.excel_float(true)]]
+    data = sf.xls(rows, title="名册", hidden_columns=[3], merges=[(0, 0, 0, 5)],
+                  first=("封面", [["双林社区群防群治力量名册"]], "visible"))
+    table = _table(data, name)
+    assert table.sheet == "名册" and table.headers == tuple(heads)
+    plan = _plan(session, w, table)
+    assert [(r.line, r.action) for r in plan.rows] == [(4, "add"), (5, "bad")]
+    assert plan.rows[1].problems == (("id_number", EXCEL),)
+    assert _run(session, w, table, valid_only=True).added == 1
+    stored = session.execute(select(Member.name, Member.phone, Member.id_number)
+                             .where(Member.name.like("旧格式%"))).all()
+    assert stored == [("旧格式甲", "13811110001", rc.make_id(411))]
+    assert not session.scalar(select(Member.id).where(Member.id_number.in_([damaged, true])))
 
 
 @pytest.mark.parametrize("cell", ["5.00104E+17", "5.00104195511210E+17",

@@ -118,6 +118,35 @@ def test_two_row_header_with_merged_groups_becomes_one_row_of_names() -> None:
     assert any(n.key == "sheets.note.two_rows" for n in table.notes)
 
 
+@pytest.mark.parametrize("name", ["旧格式.xls", "金山.et"])
+def test_the_old_binary_workbook_is_read_with_its_cover_hidden_sheet_and_hidden_column(
+        name: str) -> None:
+    """.xls as old Excel and WPS save it (an .et is read by its content): the data sheet is
+    chosen over a cover, a hidden sheet is neither offered nor read, a hidden column is
+    marked (so never pre-selected), dates and numbers keep their type."""
+    rows = [["姓名", "手机号码", "联系电话", "日期", "人数"],
+            *[[f"队员{i}", "13000000000", f"138000000{i:02d}", date(2026, 11, 3), i]
+              for i in range(1, 21)]]
+    data = sf.xls(rows, title="名册", hidden_columns=[1],
+                  first=("封面", [["某派出所"], ["2026年11月"]], "visible"),
+                  extra_sheets=[("旧表", [["old"]], "hidden")])
+    table = sheets.read_sheet(data, name)
+    assert table.sheet == "名册" and table.sheets == ("封面", "名册")
+    assert table.hidden_sheets == ("旧表",)
+    assert [c.hidden for c in table.columns] == [False, True, False, False, False]
+    assert any(n.key == "sheets.note.hidden_columns" for n in table.notes)
+    assert table.rows[0].cells == ("队员1", "13000000000", "13800000001", date(2026, 11, 3), 1)
+    assert [r.number for r in table.rows[:2]] == [2, 3] and len(table.rows) == 20
+    assert sheets.read_sheet(data, name, sheet="封面").sheet == "封面"
+
+
+def test_a_merged_title_in_an_old_binary_workbook_is_skipped() -> None:
+    rows = [["东城社区巡逻队名册", None, None], HEAD[:3], *[r[:3] for r in BODY]]
+    table = sheets.read_sheet(sf.xls(rows, merges=[(0, 0, 0, 2)]), "a.xls")
+    assert table.headers == tuple(HEAD[:3]) and _cells(table) == [r[:3] for r in BODY]
+    assert [r.number for r in table.rows] == [3, 4]
+
+
 def test_cover_sheet_and_hidden_sheet_the_data_sheet_is_chosen_and_others_offered() -> None:
     data = sf.xlsx([HEAD, *BODY * 20], title="明细",
                    first=("封面", [["某派出所"], ["2026年11月"]], "visible"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+import xlrd
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from services.sheets import xlsxscan
@@ -76,17 +77,19 @@ def _workbook(data: bytes, sheet: str | None, limits: Limits,
     parts = xlsxscan.sheet_parts(zf) if zf else {}
     if sheet is not None and sheet not in visible:
         raise SheetError("sheets.no_such_sheet", sheet=sheet)
-    chosen = sheet or _biggest(zf, parts, visible)
-    scan = (xlsxscan.scan_sheet(zf, parts[chosen], limits) if zf and chosen in parts
-            else xlsxscan.SheetScan(0, 0, frozenset()))
     try:
+        chosen = sheet or (_biggest(zf, parts, visible) if zf or data[:8] != _CFB
+                           else _biggest_loaded(book, visible, limits))
+        scan = (xlsxscan.scan_sheet(zf, parts[chosen], limits) if zf and chosen in parts
+                else xlsxscan.SheetScan(0, 0, frozenset()))
         loaded = book.get_sheet_by_name(chosen)
         _check_size(loaded.total_height, loaded.total_width, limits)
         grid = _grid(loaded.to_python(skip_empty_area=False))
         merges = [(a[0], a[1], b[0], b[1]) for a, b in (loaded.merged_cell_ranges or [])]
     except CalamineError as exc:
         raise _calamine_error(exc) from None
-    return RawSheet(chosen, visible, hidden, grid, scan.hidden_columns, merges, scan.long_text)
+    hidden_columns = scan.hidden_columns if zf else _xls_hidden_columns(data, chosen)
+    return RawSheet(chosen, visible, hidden, grid, hidden_columns, merges, scan.long_text)
 
 
 def _biggest(zf: zipfile.ZipFile | None, parts: dict[str, str], visible: tuple[str, ...]) -> str:
@@ -95,6 +98,33 @@ def _biggest(zf: zipfile.ZipFile | None, parts: dict[str, str], visible: tuple[s
         return visible[0]
     sizes = {n: zf.getinfo(parts[n]).file_size for n in visible if parts.get(n) in zf.namelist()}
     return max(visible, key=lambda n: sizes.get(n, 0))
+
+
+def _biggest_loaded(book: CalamineWorkbook, visible: tuple[str, ...], limits: Limits) -> str:
+    """An .xls/.et has no part sizes to compare: the visible sheet with the most cells, each
+    checked against the limits before it is compared."""
+    if len(visible) == 1:
+        return visible[0]
+    sizes = {}
+    for name in visible:
+        loaded = book.get_sheet_by_name(name)
+        _check_size(loaded.total_height, loaded.total_width, limits)
+        sizes[name] = loaded.total_height * loaded.total_width
+    return max(visible, key=lambda n: sizes[n])
+
+
+def _xls_hidden_columns(data: bytes, sheet: str) -> frozenset[int]:
+    """The hidden columns of an .xls/.et sheet (its COLINFO records, read by xlrd: calamine
+    does not report them); none when xlrd cannot read the file (calamine could)."""
+    if data[:8] != _CFB:
+        return frozenset()
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True,
+                                  logfile=io.StringIO())
+        info = book.sheet_by_name(sheet).colinfo_map
+    except Exception:  # noqa: BLE001 - a format xlrd does not know: read as shown
+        return frozenset()
+    return frozenset(c for c, col in info.items() if col.hidden)
 
 
 def _check_size(height: int, width: int, limits: Limits) -> None:
