@@ -153,6 +153,29 @@ def wait_idle(page: object, timeout: float | None = None) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)  # type: ignore[attr-defined]
 
 
+def open_page(page: Any, name: str, ready: Any, *, state: str = "visible",
+              tries: int = 3) -> None:
+    """Open a page from the app's menu: click its link, wait until `ready` (a locator on that
+    page) is in `state` and the app idle. A menu click that lands while a rerun starts (the
+    one the sign-in's cookie write asks for, a fragment's timer) can be lost: CI with both
+    cores busy waited 120 s for the roster import page that never came. The wait is for the
+    page; when it has not come after 40 s, the link is clicked again (at most `tries` in all)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    link = page.locator(NAV).get_by_role("link", name=name, exact=True)
+    for attempt in range(tries):
+        wait_idle(page)
+        link.click()
+        try:
+            ready.first.wait_for(state=state,
+                                 timeout=40_000 if attempt < tries - 1 else None)
+            break
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+    wait_idle(page)
+
+
 def sign_in(page: object, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(base + "/")  # type: ignore[attr-defined]
     wait_idle(page)

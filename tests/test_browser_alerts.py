@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser_util import NAV, sign_in, wait_idle
+from tests.browser_util import NAV, open_page, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 TITLE = "协查一名持刀抢劫嫌疑人"
@@ -61,8 +61,7 @@ def _pick_community(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _publish(commander) -> int:  # type: ignore[no-untyped-def]
-    commander.get_by_role("link", name="协查通报").first.click()
-    wait_idle(commander)
+    open_page(commander, "协查通报", commander.get_by_text("撰写协查通报"))
     commander.get_by_text("撰写协查通报").click()
     _key(commander, "alert_form_origin_region").locator("input").fill("四川省某市公安局")
     _key(commander, "alert_form_title").locator("input").fill(TITLE)

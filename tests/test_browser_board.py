@@ -15,7 +15,7 @@ from db.engine import make_engine, session_scope
 from db.models import Community, LeadEvent, User
 from services import board, leads
 from services.auth import actor_for
-from tests.browser_util import NAV, sign_in, wait_idle
+from tests.browser_util import NAV, open_page, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 PLAYING = "() => [...document.querySelectorAll('audio')].some(a => !a.paused && a.currentTime > 0)"
@@ -55,9 +55,7 @@ def _open_board(chromium, base: str):  # type: ignore[no-untyped-def]
         if nav.count():
             break
     wait_idle(page)
-    page.get_by_role("link", name="指挥台").first.click()
-    page.get_by_text("声音未开启").wait_for()
-    wait_idle(page)
+    open_page(page, "指挥台", page.get_by_text("声音未开启"))
     return page
 
 

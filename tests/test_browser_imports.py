@@ -14,6 +14,7 @@ from tests import sheet_files as sf
 from tests.browser_util import (  # noqa: F401 - fixtures
     browser,
     demo_dir,
+    open_page,
     server,
     sign_in,
     signed_in,
@@ -78,8 +79,8 @@ def _sign_in(page, server: str, username: str) -> None:  # type: ignore[no-untyp
 
 
 def _import(page, server: str, data: bytes) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("link", name="警情导入").first.click()
-    wait_idle(page)
+    open_page(page, "警情导入", page.locator('[data-testid="stFileUploaderDropzoneInput"]'),
+              state="attached")
     upload = {"name": "110接处警导出.xlsx", "buffer": data,
               "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)

@@ -12,6 +12,7 @@ from tests.browser_util import (  # noqa: F401 - fixtures
     NAV,
     browser,
     demo_dir,
+    open_page,
     server,
     sign_in,
     signed_in,
@@ -115,9 +116,8 @@ def test_officer_imports_a_file_with_a_bad_row_and_takes_the_good_ones(  # type:
     page = browser.new_context(**DESK).new_page()
     sign_in(page, server, "officer")
     page.locator(NAV).wait_for(state="attached")
-    wait_idle(page)  # a menu click during the run after sign-in can be lost (a CI run lost one)
-    page.get_by_role("link", name="名册导入").first.click()
-    wait_idle(page)
+    open_page(page, "名册导入", page.locator('[data-testid="stFileUploaderDropzoneInput"]'),
+              state="attached")
     upload = {"name": "名册.csv", "mimeType": "text/csv", "buffer": data}
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
     wait_idle(page)

@@ -11,6 +11,7 @@ from tests.browser_util import (  # noqa: F401 - fixtures
     NAV,
     browser,
     demo_dir,
+    open_page,
     server,
     sign_in,
     wait_idle,
@@ -53,8 +54,8 @@ def test_title_rows_hidden_phone_column_and_excel_number_ids(  # type: ignore[no
     sign_in(page, server, "officer")
     page.locator(NAV).wait_for(state="attached")
     wait_idle(page)
-    page.get_by_role("link", name="名册导入").first.click()
-    wait_idle(page)
+    open_page(page, "名册导入", page.locator('[data-testid="stFileUploaderDropzoneInput"]'),
+              state="attached")
     upload = {"name": "名册.xlsx", "mimeType": XLSX, "buffer": data}
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
     wait_idle(page)
@@ -106,8 +107,8 @@ def test_a_shared_phone_is_decided_on_the_page_and_nobody_is_renamed(  # type: i
     sign_in(page, server, "officer")
     page.locator(NAV).wait_for(state="attached")
     wait_idle(page)
-    page.get_by_role("link", name="名册导入").first.click()
-    wait_idle(page)
+    open_page(page, "名册导入", page.locator('[data-testid="stFileUploaderDropzoneInput"]'),
+              state="attached")
     upload = {"name": "名册.csv", "mimeType": "text/csv", "buffer": data}
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
     wait_idle(page)
