@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-import xlrd
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from services.sheets import xlsxscan
@@ -78,12 +77,16 @@ def _workbook(data: bytes, sheet: str | None, limits: Limits,
     if sheet is not None and sheet not in visible:
         raise SheetError("sheets.no_such_sheet", sheet=sheet)
     try:
-        chosen = sheet or (_biggest(zf, parts, visible) if zf or data[:8] != _CFB
-                           else _biggest_loaded(book, visible, limits))
+        loaded = None
+        if sheet is None and zf is None and data[:8] == _CFB:  # .xls/.et: no part sizes
+            chosen, loaded = _biggest_loaded(book, visible, limits)
+        else:
+            chosen = sheet or _biggest(zf, parts, visible)
+        # an .xlsx sheet is scanned before any library loads it (dimension and row bombs)
         scan = (xlsxscan.scan_sheet(zf, parts[chosen], limits) if zf and chosen in parts
                 else xlsxscan.SheetScan(0, 0, frozenset()))
-        loaded = book.get_sheet_by_name(chosen)
-        _check_size(loaded.total_height, loaded.total_width, limits)
+        if loaded is None:
+            loaded = _loaded(book, chosen, limits)
         grid = _grid(loaded.to_python(skip_empty_area=False))
         merges = [(a[0], a[1], b[0], b[1]) for a, b in (loaded.merged_cell_ranges or [])]
     except CalamineError as exc:
@@ -100,17 +103,20 @@ def _biggest(zf: zipfile.ZipFile | None, parts: dict[str, str], visible: tuple[s
     return max(visible, key=lambda n: sizes.get(n, 0))
 
 
-def _biggest_loaded(book: CalamineWorkbook, visible: tuple[str, ...], limits: Limits) -> str:
+def _loaded(book: CalamineWorkbook, name: str, limits: Limits) -> Any:
+    """One sheet of the workbook, refused when it passes the limits."""
+    loaded = book.get_sheet_by_name(name)
+    _check_size(loaded.total_height, loaded.total_width, limits)
+    return loaded
+
+
+def _biggest_loaded(book: CalamineWorkbook, visible: tuple[str, ...], limits: Limits
+                    ) -> tuple[str, Any]:
     """An .xls/.et has no part sizes to compare: the visible sheet with the most cells, each
-    checked against the limits before it is compared."""
-    if len(visible) == 1:
-        return visible[0]
-    sizes = {}
-    for name in visible:
-        loaded = book.get_sheet_by_name(name)
-        _check_size(loaded.total_height, loaded.total_width, limits)
-        sizes[name] = loaded.total_height * loaded.total_width
-    return max(visible, key=lambda n: sizes[n])
+    checked against the limits before it is compared; returned with the sheet loaded."""
+    sheets = {name: _loaded(book, name, limits) for name in visible}
+    name = max(visible, key=lambda n: sheets[n].total_height * sheets[n].total_width)
+    return name, sheets[name]
 
 
 def _xls_hidden_columns(data: bytes, sheet: str) -> frozenset[int]:
@@ -118,6 +124,8 @@ def _xls_hidden_columns(data: bytes, sheet: str) -> frozenset[int]:
     does not report them); none when xlrd cannot read the file (calamine could)."""
     if data[:8] != _CFB:
         return frozenset()
+    import xlrd  # only for these files
+
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True,
                                   logfile=io.StringIO())
