@@ -97,11 +97,19 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def _writer(engine: Engine) -> Engine:
+    """The engine with the write option, made once per engine (each call of
+    `execution_options` builds a new option engine and joins its event dispatch)."""
+    writer: Engine | None = engine.__dict__.get("_pingan_writer")
+    if writer is None:
+        writer = engine.__dict__["_pingan_writer"] = engine.execution_options(pingan_write=True)
+    return writer
+
+
 @contextmanager
 def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """One short transaction: commit on success, roll back on any error."""
-    bind = engine.execution_options(pingan_write=True) if write else engine
-    session = Session(bind=bind, expire_on_commit=False)
+    session = Session(bind=_writer(engine) if write else engine, expire_on_commit=False)
     try:
         yield session
         session.commit()

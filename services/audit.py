@@ -94,10 +94,12 @@ def record_many(session: Session, *, actor: Actor | None, entries: list[Entry],
     the last hash and one batched insert, however many (imports write thousands)."""
     if not entries:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
     session.flush()  # entries queued earlier in this session come first in the chain
-    prev = session.scalar(_LAST_HASH) or ""
+    # Plain statements on the transaction's own connection: nothing here is an ORM entity.
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(_PG_LOCK, {"k": _PG_AUDIT_LOCK})
+    prev = conn.scalar(_LAST_HASH) or ""
     who_id = (actor.user_id or None) if actor else None
     who = _plain(actor.username if actor else (actor_name or ""), 64)
     rows = []
@@ -112,12 +114,13 @@ def record_many(session: Session, *, actor: Actor | None, entries: list[Entry],
         rows.append(row)
     # A Core insert: the rows are never read back in this transaction, so the ORM's unit of
     # work would only add its bookkeeping (one statement either way, however many rows).
-    session.execute(_INSERT, rows)
+    conn.execute(_INSERT, rows)
 
 
 _AUDIT = cast(Table, AuditLog.__table__)
 _LAST_HASH = select(_AUDIT.c.hash).order_by(_AUDIT.c.id.desc()).limit(1)
 _INSERT = insert(_AUDIT)
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 
 
 def exported(session: Session, *, actor: Actor, what: str, rows: int, fmt: str) -> None:

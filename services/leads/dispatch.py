@@ -196,7 +196,7 @@ def context_of(
     if with_deadlines:
         params |= {"category": category, "urgency": urgency}
     session.flush()  # a plain-table read does not flush what the caller has queued
-    row = session.execute(_STATEMENTS[by_member, with_deadlines], params).first()
+    row = session.connection().execute(_STATEMENTS[by_member, with_deadlines], params).first()
     if row is None:
         return None
     n = len(RULE_KINDS)

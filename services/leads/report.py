@@ -87,8 +87,9 @@ def report_lead(
         "dispatch_rule": who.rule, "dispatched_at": at if who.rule else None,
         "accept_due_at": accept_due, "resolve_due_at": resolve_due, "alert_id": alert_id,
     }
-    # Core inserts: the ORM's unit of work adds nothing to rows nobody reads back here.
-    inserted = cast(CursorResult[Any], session.execute(_INSERT_LEAD, values))
+    # Core inserts on the transaction's own connection: the ORM's unit of work and its
+    # execute layer add nothing to rows nobody reads back here.
+    inserted = cast(CursorResult[Any], session.connection().execute(_INSERT_LEAD, values))
     lead_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
     _events(session, actor, lead_id, who, received, at)
     store_photos(session, lead_id, checked, photo_dir)
@@ -128,7 +129,7 @@ def _events(session: Session, actor: Actor, lead_id: int, who: Assignment,
              "data": {}}]
     if who.rule:
         rows.append(dispatch_event_row(lead_id, at, who))
-    session.execute(_INSERT_EVENTS, rows)  # one statement for both rows
+    session.connection().execute(_INSERT_EVENTS, rows)  # one statement for both rows
 
 
 def _summary(lead: dict[str, Any], photos: int) -> dict[str, Any]:
