@@ -12,6 +12,7 @@ from ui.places import place
 from ui.roster_common import import_aliases
 from ui.roster_import import (
     bad_rows_frame,
+    finished,
     load_file,
     mapping_widgets,
     run,
@@ -37,13 +38,6 @@ names.update({cid: place(n, en) for cid, n, en in choices})
 default = 1 if len(choices) == 1 else 0
 community = st.selectbox(t("roster.imp.community"), list(names), format_func=lambda i: names[i],
                          key="imp_community", index=default, help=t("roster.imp.community_help"))
-
-done = st.session_state.pop("imp_summary", None)
-if done is not None:
-    st.success(t("roster.imp.finished"))
-    counts(done)
-    if done.refused:
-        st.dataframe(bad_rows_frame(list(done.refused)), hide_index=True, key="imp_refused")
 
 loaded = load_file()
 if loaded is None:
@@ -74,8 +68,12 @@ saved = st.session_state.get("imp_plan")
 if not saved or saved[0] != signature:
     st.stop()  # the file, the kind, the mapping or the community changed: check again
 plan = saved[1]
-counts(plan)
-show_changes(plan)
+# The run an import button started draws only what the import needs (the decisions' values,
+# the button, its progress) and then the result in place: the plan's tables would be stale.
+importing = bool(st.session_state.get("imp_commit_valid") or st.session_state.get("imp_commit"))
+if not importing:
+    counts(plan)
+    show_changes(plan)
 chosen = decisions(plan)
 undecided = len(plan.undecided) - len(chosen)
 good = len(plan.rows) - len(plan.bad) - undecided
@@ -84,15 +82,23 @@ if undecided and not plan.bad:
 if plan.bad and not good:
     st.error(t("roster.imp.all_bad"))
     st.dataframe(bad_rows_frame(plan.bad), hide_index=True, key="imp_bad_rows")
-elif plan.bad:
+    st.stop()
+if not plan.bad and plan.count("add") + plan.count("update") + len(chosen) == 0:
+    st.info(t("roster.imp.nothing_to_do"))
+    st.stop()
+if plan.bad and not importing:
     st.warning(t("roster.imp.has_bad", bad=len(plan.bad), good=good))
     st.dataframe(bad_rows_frame(plan.bad), hide_index=True, key="imp_bad_rows")
-    # the button says what it leaves out: pressing it is the explicit choice
-    if st.button(t("roster.imp.commit_valid", n=good, bad=len(plan.bad)), key="imp_commit_valid"):
-        if run(actor, kind, table, mapping, community, valid_only=True, decisions=chosen):
-            st.rerun()
-elif plan.count("add") + plan.count("update") + len(chosen) == 0:
-    st.info(t("roster.imp.nothing_to_do"))
-elif st.button(t("roster.imp.commit", n=len(plan.rows)), key="imp_commit", type="primary"):
-    if run(actor, kind, table, mapping, community, valid_only=False, decisions=chosen):
-        st.rerun()
+slot = st.empty()  # the button, until its import is done
+if plan.bad:  # the button says what it leaves out: pressing it is the explicit choice
+    start = slot.button(t("roster.imp.commit_valid", n=good, bad=len(plan.bad)),
+                        key="imp_commit_valid")
+else:
+    start = slot.button(t("roster.imp.commit", n=len(plan.rows)), key="imp_commit",
+                        type="primary")
+if start:
+    summary = run(actor, kind, table, mapping, community, valid_only=bool(plan.bad),
+                  decisions=chosen)
+    if summary is not None:
+        slot.empty()
+        finished(summary)

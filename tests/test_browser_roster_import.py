@@ -67,6 +67,9 @@ def test_title_rows_hidden_phone_column_and_excel_number_ids(  # type: ignore[no
     page.get_by_text("导入完成。结果如下：").wait_for()
     metrics = _metrics(page)
     assert (metrics["新增"], metrics["有错误"]) == ("2", "1")
+    assert page.locator(".st-key-imp_commit_valid").count() == 0  # done: not offered again
+    # one table: the refused row with its reason (the plan's own table is not drawn again)
+    assert page.locator('[data-testid="stDataFrame"]').count() == 1
     page.context.close()
 
     stored = _stored(demo_dir, ["表格队员甲", "表格队员乙", "表格队员丙"])

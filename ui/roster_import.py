@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +15,7 @@ from ui.bridge import db_session
 from ui.i18n import t
 from ui.markdown import md
 from ui.roster_common import import_aliases
+from ui.roster_import_review import counts
 from ui.roster_views import XLSX
 from ui.widgets import show_error
 
@@ -23,10 +26,12 @@ def template_buttons(kind: str) -> None:
     cols = st.columns(3)
     for col, (lang, fmt) in zip(cols, (("zh", "xlsx"), ("en", "xlsx"), ("zh", "csv")),
                                 strict=True):
-        col.download_button(
-            t(f"roster.imp.template_{lang}_{fmt}"), roster.template(kind, lang=lang, fmt=fmt),
+        col.download_button(  # built when clicked, not on every rerun
+            t(f"roster.imp.template_{lang}_{fmt}"),
+            partial(roster.template, kind, lang=lang, fmt=fmt),
             file_name=f"{kind}-template-{lang}.{fmt}", key=f"imp_template_{lang}_{fmt}",
-            mime="text/csv" if fmt == "csv" else XLSX, icon=":material/download:")
+            mime="text/csv" if fmt == "csv" else XLSX, icon=":material/download:",
+            on_click="ignore")
 
 
 def load_file() -> tuple[roster.Table, str] | None:
@@ -98,9 +103,9 @@ def bad_rows_frame(rows: list[roster.RowResult]) -> pd.DataFrame:
 
 def run(actor: Actor, kind: str, table: roster.Table, mapping: dict[str, int | None],
         community: int | None, valid_only: bool, decisions: dict[int, str] | None = None
-        ) -> bool:
-    """Import in one transaction with a progress bar; True when done (the summary is kept
-    for the next run), False with the reason shown."""
+        ) -> roster.ImportSummary | None:
+    """Import in one transaction with a progress bar: the summary when done, None with the
+    reason shown."""
     bar = st.progress(0.0, text=t("roster.imp.working"))
 
     def progress(done: int, total: int) -> None:
@@ -121,12 +126,19 @@ def run(actor: Actor, kind: str, table: roster.Table, mapping: dict[str, int | N
         bar.empty()
         st.error(t(next(iter(exc.fields.values()), exc.key),
                    **{k: md(v) for k, v in exc.params.items()}))
-        return False
+        return None
     except ServiceError as exc:
         bar.empty()
         show_error(exc)
-        return False
+        return None
     bar.progress(1.0, text=t("roster.imp.done"))
-    st.session_state.pop("imp_plan", None)
-    st.session_state["imp_summary"] = summary
-    return True
+    st.session_state.pop("imp_plan", None)  # the file must be checked again to import again
+    return summary
+
+
+def finished(summary: roster.ImportSummary) -> None:
+    """What the import did: the counts, and the rows it refused with their reasons."""
+    st.success(t("roster.imp.finished"))
+    counts(summary)
+    if summary.refused:
+        st.dataframe(bad_rows_frame(list(summary.refused)), hide_index=True, key="imp_refused")
