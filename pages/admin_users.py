@@ -9,6 +9,7 @@ from services.actor import Perm, Role
 from services.errors import Invalid, ServiceError
 from ui import guard
 from ui.bridge import db_session
+from ui.column_widths import fitted
 from ui.i18n import choose, label, t
 from ui.markdown import md
 from ui.users_access import access_section
@@ -40,7 +41,8 @@ frame = pd.DataFrame(
              t("users.active"), t("users.locked"), t("users.must_change"),
              t("users.last_sign_in")],
 )
-st.dataframe(frame, hide_index=True, width="stretch", key="users_table")
+st.dataframe(frame, hide_index=True, width="stretch", key="users_table",
+             column_config=fitted(frame))
 
 
 def act(action, notice_key: str, **kw) -> None:  # type: ignore[no-untyped-def]

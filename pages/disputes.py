@@ -7,6 +7,7 @@ from services.actor import Perm
 from services.errors import ServiceError
 from ui import guard, nav
 from ui.bridge import db_session
+from ui.column_widths import fitted
 from ui.disputes_forms import new_dispute_form, step_and_resolve_forms
 from ui.i18n import label, t
 from ui.markdown import md
@@ -30,7 +31,7 @@ with db_session() as s:
 if not rows:
     st.info(t("disputes.none"))
     st.stop()
-picked = st.dataframe({
+listing = {
     t("disputes.col_id"): [r.id for r in rows],
     t("disputes.reported"): [clock.local(r.reported_at) for r in rows],
     t("disputes.community"): [place(r.community) for r in rows],
@@ -41,7 +42,9 @@ picked = st.dataframe({
     t("disputes.recurring"): [t("disputes.repeat_of", id=r.recurring_of_id)
                               if r.recurring_of_id else "" for r in rows],
     t("disputes.steps"): [r.steps for r in rows],
-}, hide_index=True, key="disputes_table", on_select="rerun", selection_mode="single-row")
+}
+picked = st.dataframe(listing, hide_index=True, key="disputes_table", on_select="rerun",
+                      selection_mode="single-row", column_config=fitted(listing))
 chosen = picked.selection.rows if picked is not None else []
 linked = str(st.query_params.get("id") or "")  # ?id= from a link (a lead's page)
 if not chosen and not (linked.isdigit() and len(linked) < 10):

@@ -7,6 +7,7 @@ from services.actor import Perm
 from services.errors import ServiceError
 from ui import guard, nav
 from ui.bridge import db_session
+from ui.column_widths import fitted
 from ui.i18n import label, t
 from ui.leads_actions import action_forms
 from ui.leads_dispute import dispute_section
@@ -79,7 +80,8 @@ with right:
     show_photos(actor, [p.id for p in detail.photos], leads.read_photo)
 
 st.subheader(t("leads.timeline"))
-st.dataframe(events_frame(detail.events), hide_index=True, key="lead_timeline")
+events = events_frame(detail.events)
+st.dataframe(events, hide_index=True, key="lead_timeline", column_config=fitted(events))
 lead_tasks(actor, tasks)
 unit_tasks(actor, detail, tasks)  # the "N": social units' tasks and report-backs
 

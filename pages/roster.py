@@ -7,6 +7,7 @@ from services.actor import Perm, Role
 from services.stats import fmt
 from ui import guard, nav
 from ui.bridge import db_session
+from ui.column_widths import fitted
 from ui.i18n import t
 from ui.roster_views import district_frame, export_box
 
@@ -25,10 +26,9 @@ cols[3].metric(t("roster.m_grids_uncovered"), sum(r.grids - r.grids_covered for 
 cols[4].metric(t("roster.m_no_officer"), sum(r.gaps.no_officer for r in rows))
 
 shown = sorted(with_gaps if gaps_only else rows, key=lambda r: -r.gaps.count)  # gaps first
-picked = st.dataframe(district_frame(shown), hide_index=True, key="roster_table",
-                      on_select="rerun", selection_mode="single-row",
-                      column_config={t("roster.col_gap_detail"): st.column_config.TextColumn(
-                          width="large")})
+frame = district_frame(shown)
+picked = st.dataframe(frame, hide_index=True, key="roster_table", on_select="rerun",
+                      selection_mode="single-row", column_config=fitted(frame))
 st.caption(t("roster.pick_hint"))
 chosen = picked.selection.rows if picked is not None else []
 if chosen:

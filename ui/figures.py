@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from services.stats import fmt
+from ui.column_widths import fitted
 
 
 def number_columns(frame: pd.DataFrame,
@@ -30,7 +31,8 @@ def number_columns(frame: pd.DataFrame,
 
 def figures(frame: pd.DataFrame, *, key: str, headers: Mapping[str, str] | None = None,
             **options: Any) -> Any:
-    """st.dataframe of a table of figures, its columns renamed to `headers`."""
+    """st.dataframe of a table of figures, its columns renamed to `headers`, its text
+    columns as wide as their longest text (ui.column_widths)."""
     shown = frame.rename(columns=dict(headers)) if headers else frame
     return st.dataframe(shown, hide_index=True, key=key, placeholder=fmt.DASH,
-                        column_config=number_columns(frame, headers), **options)
+                        column_config=fitted(shown, number_columns(frame, headers)), **options)

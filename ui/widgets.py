@@ -13,6 +13,7 @@ from services.actor import Actor
 from services.errors import Invalid, ServiceError
 from ui import stylesheet
 from ui.bridge import db_session, settings
+from ui.column_widths import fitted
 from ui.i18n import LANGUAGES, lang, t
 from ui.leads_watch import urgent_watch
 from ui.markdown import md
@@ -41,12 +42,14 @@ def language_switch(actor: Actor | None, key: str = "lang_switch") -> None:
 
 def table(data: Any, *, empty: str, **kwargs: Any) -> Any:
     """st.dataframe, or the sentence `empty` names when there is no row: Streamlit draws an
-    empty table as a grey grid that reads 'empty', in English."""
+    empty table as a grey grid that reads 'empty', in English. Text columns are as wide as
+    their longest text (ui.column_widths)."""
     rows = data.data if isinstance(data, Styler) else data
     if len(pd.DataFrame(rows).index) == 0:
         st.caption(t(empty))
         return None
-    return st.dataframe(data, **kwargs)
+    return st.dataframe(data, **{**kwargs, "column_config": fitted(
+        data, kwargs.get("column_config"))})
 
 
 def show_error(exc: ServiceError) -> None:
