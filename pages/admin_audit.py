@@ -13,6 +13,7 @@ from services.stats import fmt
 from ui import guard
 from ui.audit_view import action_label, entity_label, row_changes
 from ui.bridge import db_session
+from ui.column_widths import fitted
 from ui.i18n import t
 from ui.markdown import md
 from ui.widgets import show_error
@@ -59,8 +60,8 @@ frame = pd.DataFrame(
 )
 picked = st.dataframe(frame, hide_index=True, width="stretch", key="audit_table",
                       on_select="rerun", selection_mode="single-row", placeholder="—",
-                      column_config={t("audit.changes"): st.column_config.TextColumn(
-                          width="large")})
+                      column_config=fitted(frame, {t("audit.changes"):
+                                                   st.column_config.TextColumn(width="large")}))
 chosen = picked.selection.rows if picked else []
 if chosen and chosen[0] < len(result.rows):  # the whole list of one entry, one field a line
     row = result.rows[chosen[0]]

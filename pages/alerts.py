@@ -7,6 +7,7 @@ from services.actor import Perm
 from ui import guard, nav
 from ui.alerts_form import write_form
 from ui.bridge import db_session
+from ui.column_widths import fitted
 from ui.i18n import label, t
 
 actor = guard.require(Perm.VIEW_ALERTS)
@@ -38,7 +39,7 @@ table = {
     t("alerts.col_sightings"): [r.counts.sightings for r in rows],
 }
 picked = st.dataframe(table, hide_index=True, key="alerts_table", on_select="rerun",
-                      selection_mode="single-row")
+                      selection_mode="single-row", column_config=fitted(table))
 chosen = picked.selection.rows if picked is not None else []
 if chosen:
     st.switch_page(nav.page_path("pages/alert.py"), query_params={"id": str(rows[chosen[0]].id)})

@@ -14,6 +14,7 @@ from ui.cases_forms import (
     progress_form,
     visit_and_close_forms,
 )
+from ui.column_widths import fitted
 from ui.i18n import label, t
 from ui.markdown import md
 from ui.places import place
@@ -37,7 +38,7 @@ with db_session() as s:
 if not rows:
     st.info(t("cases.none"))
     st.stop()
-picked = st.dataframe({
+listing = {
     t("cases.household"): [r.household for r in rows],
     t("cases.community"): [place(r.community) for r in rows],
     t("cases.status"): [label("cases.case_status", r.status) for r in rows],
@@ -45,7 +46,9 @@ picked = st.dataframe({
     t("cases.measures"): [r.measures for r in rows],
     t("cases.overdue"): [r.overdue for r in rows],
     t("cases.last_visit"): [clock.local(r.last_visit) for r in rows],
-}, hide_index=True, key="cases_table", on_select="rerun", selection_mode="single-row")
+}
+picked = st.dataframe(listing, hide_index=True, key="cases_table", on_select="rerun",
+                      selection_mode="single-row", column_config=fitted(listing))
 chosen = picked.selection.rows if picked is not None else []
 if not chosen:
     st.session_state.pop("case_logged", None)  # the next opening is a new one: log it

@@ -9,6 +9,7 @@ from services import board, clock
 from services.actor import Actor
 from ui.bridge import engine
 from ui.i18n import lang, t, translate
+from ui.places import place
 from ui.stats_controls import audited
 
 NAMED = 5  # communities named in the scope line before "…"
@@ -19,11 +20,13 @@ def scope_label(actor: Actor, choices: board.Choices, filters: board.BoardFilter
     communities."""
     if filters.station_ids:
         names = dict(choices.stations)
-        return "、".join(names.get(i, str(i)) for i in filters.station_ids)
+        return t("roster.name_sep").join(place(names[i]) if i in names else str(i)
+                                         for i in filters.station_ids)
     if actor.community_ids is None:
         return t("stats.scope_all")
-    names_list = [n for _, n in choices.communities]
-    return "、".join(names_list[:NAMED]) + ("…" if len(names_list) > NAMED else "")
+    names_list = [place(n) for _, n in choices.communities]
+    return t("roster.name_sep").join(names_list[:NAMED]) + (
+        "…" if len(names_list) > NAMED else "")
 
 
 def handover_panel(actor: Actor, choices: board.Choices, filters: board.BoardFilters) -> None:

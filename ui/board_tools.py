@@ -10,6 +10,7 @@ from services.errors import ServiceError
 from ui.bridge import db_session
 from ui.i18n import choose, label, t
 from ui.markdown import md
+from ui.places import place
 from ui.widgets import show_error
 
 KEPT = "board_kept"  # filter values copied aside: they survive a visit to another page
@@ -47,7 +48,7 @@ def filters(actor: Actor, choices: board.Choices) -> board.BoardFilters:
         key = _kept("board_f_station")
         st.session_state[key] = [v for v in st.session_state.get(key, []) if v in stations]
         picked = cols[0].multiselect(t("board.f_station"), list(stations), key=key,
-                                     format_func=lambda v: stations[v],
+                                     format_func=lambda v: place(stations[v]),
                                      placeholder=choose(stations, none_means_all=True))
     key = _kept("board_f_urgency")
     urgencies = cols[1].multiselect(t("board.f_urgency"), URGENCIES,

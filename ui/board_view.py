@@ -75,7 +75,7 @@ def progress_frame(rows: tuple[board.BoardRow, ...], now: datetime) -> pd.DataFr
 
 def late_frame(rows: tuple[board.BoardRow, ...], now: datetime) -> pd.DataFrame:
     data = _base(rows)
-    data[t("board.col_station")] = [r.station for r in rows]
+    data[t("board.col_station")] = [place(r.station) for r in rows]
     data[t("board.col_level")] = [label("leads.level", r.level) for r in rows]
     data[t("board.col_late_by")] = [
         clock_text((now - r.due_at).total_seconds()) if r.due_at and r.due_at < now else ""
@@ -135,7 +135,7 @@ def _duration(seconds: float | None) -> str:
 
 def by_station(counts: tuple[tuple[str, int], ...]) -> None:
     if counts:
-        st.dataframe(pd.DataFrame({t("board.col_station"): [c[0] for c in counts],
+        st.dataframe(pd.DataFrame({t("board.col_station"): [place(c[0]) for c in counts],
                                    t("board.col_count"): [c[1] for c in counts]}),
                      hide_index=True, key="board_late_stations")
 

@@ -14,6 +14,7 @@ from services.errors import Invalid, ServiceError
 from services.leads.tasks import REASON_MAX
 from ui import nav
 from ui.bridge import db_session
+from ui.column_widths import fitted
 from ui.i18n import label, t
 from ui.markdown import md
 from ui.places import place
@@ -121,13 +122,13 @@ def lead_tasks(actor: Actor, tasks: list[leads.TaskView]) -> None:
         return
     st.subheader(t("leads.tasks"))
     show_flash()
-    st.dataframe({t("leads.col_id"): [x.id for x in tasks],
-                  t("leads.task_title"): [x.title for x in tasks],
-                  t("leads.col_status"): [label("leads.task_status", x.status) for x in tasks],
-                  t("leads.task_claimed_by_col"): [x.claimed_by for x in tasks],
-                  t("leads.task_report"): [x.report for x in tasks],
-                  t("leads.col_note"): [cancelled_note(x) for x in tasks]},
-                 hide_index=True, key="lead_tasks")
+    shown = {t("leads.col_id"): [x.id for x in tasks],
+             t("leads.task_title"): [x.title for x in tasks],
+             t("leads.col_status"): [label("leads.task_status", x.status) for x in tasks],
+             t("leads.task_claimed_by_col"): [x.claimed_by for x in tasks],
+             t("leads.task_report"): [x.report for x in tasks],
+             t("leads.col_note"): [cancelled_note(x) for x in tasks]}
+    st.dataframe(shown, hide_index=True, key="lead_tasks", column_config=fitted(shown))
     for task in tasks:
         if task.may_cancel:
             cancel_form(actor, task, t("leads.task_cancel_which", id=task.id))
