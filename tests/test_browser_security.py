@@ -84,7 +84,7 @@ def test_sign_out_makes_a_copied_cookie_useless(browser, server: str) -> None:  
     page.get_by_text("您已退出登录").wait_for()
 
     stolen, stolen_page = _open_with(browser, server, cookies)
-    assert stolen_page.get_by_label("密码").is_visible()
+    stolen_page.get_by_label("密码").wait_for()  # the sign-in form, once the page has drawn
     assert stolen_page.locator(NAV).count() == 0
     stolen.close()
     first.close()
