@@ -11,7 +11,7 @@ from ui.i18n import t
 from ui.places import place
 from ui.roster_common import import_aliases
 from ui.roster_import import (
-    bad_rows_frame,
+    bad_rows_table,
     finished,
     load_file,
     mapping_widgets,
@@ -81,14 +81,14 @@ if undecided and not plan.bad:
     st.stop()  # every possible match needs a yes or no first
 if plan.bad and not good:
     st.error(t("roster.imp.all_bad"))
-    st.dataframe(bad_rows_frame(plan.bad), hide_index=True, key="imp_bad_rows")
+    bad_rows_table(plan.bad, key="imp_bad_rows")
     st.stop()
 if not plan.bad and plan.count("add") + plan.count("update") + len(chosen) == 0:
     st.info(t("roster.imp.nothing_to_do"))
     st.stop()
 if plan.bad and not importing:
     st.warning(t("roster.imp.has_bad", bad=len(plan.bad), good=good))
-    st.dataframe(bad_rows_frame(plan.bad), hide_index=True, key="imp_bad_rows")
+    bad_rows_table(plan.bad, key="imp_bad_rows")
 slot = st.empty()  # the button, until its import is done
 if plan.bad:  # the button says what it leaves out: pressing it is the explicit choice
     start = slot.button(t("roster.imp.commit_valid", n=good, bad=len(plan.bad)),

@@ -12,6 +12,7 @@ from services.actor import Actor
 from services.errors import Invalid, ServiceError
 from services.roster.importfile import FIELDS, MAX_BYTES, REQUIRED
 from ui.bridge import db_session
+from ui.column_widths import fitted
 from ui.i18n import t
 from ui.markdown import md
 from ui.roster_common import import_aliases
@@ -95,10 +96,13 @@ def _problems(row: roster.RowResult) -> str:
         for field, key in row.problems)
 
 
-def bad_rows_frame(rows: list[roster.RowResult]) -> pd.DataFrame:
-    return pd.DataFrame({t("roster.imp.col_line"): [r.line for r in rows],
-                         t("roster.imp.col_name"): [r.name for r in rows],
-                         t("roster.imp.col_problems"): [_problems(r) for r in rows]})
+def bad_rows_table(rows: list[roster.RowResult], *, key: str) -> None:
+    """The refused rows with their reasons, each column as wide as its longest text (the
+    grid would measure only the first rows and cut a longer reason further down)."""
+    frame = pd.DataFrame({t("roster.imp.col_line"): [r.line for r in rows],
+                          t("roster.imp.col_name"): [r.name for r in rows],
+                          t("roster.imp.col_problems"): [_problems(r) for r in rows]})
+    st.dataframe(frame, hide_index=True, key=key, column_config=fitted(frame))
 
 
 def run(actor: Actor, kind: str, table: roster.Table, mapping: dict[str, int | None],
@@ -141,4 +145,4 @@ def finished(summary: roster.ImportSummary) -> None:
     st.success(t("roster.imp.finished"))
     counts(summary)
     if summary.refused:
-        st.dataframe(bad_rows_frame(list(summary.refused)), hide_index=True, key="imp_refused")
+        bad_rows_table(list(summary.refused), key="imp_refused")

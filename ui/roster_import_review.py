@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from services import roster
+from ui.column_widths import fitted
 from ui.i18n import t
 from ui.markdown import md
 
@@ -62,10 +63,10 @@ def show_changes(plan: roster.ImportPlan) -> None:
     changes = changes_frame(plan)
     if len(changes):
         st.caption(t("roster_imp.changes"))
-        st.dataframe(changes, hide_index=True, key="imp_changes")
+        st.dataframe(changes, hide_index=True, key="imp_changes", column_config=fitted(changes))
     notes = notes_frame(plan)
     if len(notes):
-        st.dataframe(notes, hide_index=True, key="imp_row_notes")
+        st.dataframe(notes, hide_index=True, key="imp_row_notes", column_config=fitted(notes))
 
 
 def decisions(plan: roster.ImportPlan) -> dict[int, str]:
