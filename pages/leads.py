@@ -17,7 +17,7 @@ from ui.leads_widgets import (
     inbox_filters,
     inbox_frame,
     lead_error,
-    red_overdue,
+    overdue_in_red,
 )
 from ui.widgets import table
 
@@ -47,8 +47,9 @@ def live_table() -> None:
     if waiting is not None:
         st.metric(t("leads.urgent_waiting"), waiting)
     frame = inbox_frame(page.rows)
-    picked = table(red_overdue(frame), empty="leads.empty_inbox", hide_index=True,
-                   key="leads_table", on_select="rerun", selection_mode="single-row")
+    picked = table(frame, empty="leads.empty_inbox", hide_index=True, key="leads_table",
+                   on_select="rerun", selection_mode="single-row",
+                   column_config=overdue_in_red())
     chosen = picked.selection.rows if picked is not None else []
     if chosen:
         st.session_state["lead_id"] = page.rows[chosen[0]].id
