@@ -3,6 +3,8 @@ recorded as a dispute."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -163,3 +165,24 @@ def test_officer_records_a_lead_as_a_dispute_then_finds_the_link(env: AppEnv) ->
     at.switch_page(PAGE["lead"]).run()
     assert not at.exception and "lead_dispute_submit" not in [b.key for b in at.button]
     assert not [p for p in at.page_link if "纠纷" in p.value]
+
+
+def test_the_inbox_marks_overdue_leads_in_red_and_only_those(env: AppEnv) -> None:
+    from datetime import timedelta
+
+    from services import clock
+
+    with env.session() as s:
+        w = build(s)
+        late = leads.report_lead(s, actor=w.grid1, category="fire", urgency="urgent",
+                                 description="三天前报的", grid_id=w.g1.id,
+                                 now=clock.now() - timedelta(days=3)).id
+        fresh = leads.report_lead(s, actor=w.grid1, category="fire", urgency="routine",
+                                  description="刚报的", grid_id=w.g1.id).id
+    at = _open(w.officer1.username, "leads")
+    assert not at.exception, at.exception
+    table = at.dataframe[0]
+    marks = dict(zip(table.value["编号"], table.value["超时"], strict=True))
+    assert list(marks[late]) == ["超时"] and list(marks[fresh]) == []
+    config = json.loads(table.proto.columns)["超时"]  # as the browser receives it
+    assert config["type_config"]["options"] == [{"value": "超时", "color": "#c62828"}]
