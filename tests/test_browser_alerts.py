@@ -100,9 +100,14 @@ def _officer_sees(officer, lead_id: int) -> None:  # type: ignore[no-untyped-def
 
 
 def _close(commander) -> None:  # type: ignore[no-untyped-def]
+    # The page's live figures rerun every 5 s, and a click during a rerun can be lost: each
+    # action waits for the app to be idle. (A CI under stress-ng timed out here waiting for the
+    # closed alert; this alone has not been shown to cure it.)
+    wait_idle(commander)
     commander.get_by_text("结束通报").first.click()
     _key(commander, "alert_close_caught").locator("input").fill("1")
     _key(commander, "alert_close_note").locator("textarea").fill("嫌疑人已在江边被抓获，感谢大家")
+    wait_idle(commander)
     _key(commander, "alert_close_submit").locator("button").click()
     commander.get_by_text(re.compile("已结束：已抓获，抓获 1 人")).wait_for()
 
