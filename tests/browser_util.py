@@ -138,6 +138,53 @@ class _PatientBrowser:
         return getattr(self._browser, name)
 
 
+def _open_pages() -> list[Any]:
+    """Every page still open in the shared Chromium (a failed test leaves its own open)."""
+    browser = _shared.get("browser")
+    if browser is None:
+        return []
+    with contextlib.suppress(Exception):  # a browser that died has nothing to show
+        return [page for context in browser.contexts for page in context.pages]
+    return []
+
+
+def failure_report(out_dir: Path) -> str:
+    """What a failed browser test leaves to read: each open page's address, whether the app
+    was running a script, the main area's text and a screenshot, and the end of the shared
+    server's log. A failure on a busy CI machine is seldom reproduced at will."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    parts = []
+    for n, page in enumerate(_open_pages()):
+        lines = [f"--- page {n}: {page.url}"]
+        with contextlib.suppress(Exception):
+            state = page.locator('[data-testid="stApp"]').get_attribute(
+                "data-test-script-state", timeout=5_000)
+            lines.append(f"script state: {state}")
+        with contextlib.suppress(Exception):
+            shot = out_dir / f"page-{n}.png"
+            page.screenshot(path=str(shot), full_page=True, timeout=20_000)
+            lines.append(f"screenshot: {shot}")
+        with contextlib.suppress(Exception):
+            text = page.locator('[data-testid="stMain"]').inner_text(timeout=5_000)
+            lines.append(text[-4000:])
+        parts.append("\n".join(lines))
+    logs = sorted(Path(_shared["demo"]).glob("server-*.log")) if "demo" in _shared else []
+    for log in logs:
+        parts.append(f"--- {log.name} (end)\n" + log.read_text(errors="replace")[-3000:])
+    return "\n".join(parts)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call" and report.failed and item.get_closest_marker("browser"):
+        out = Path(os.environ.get("PINGAN_TEST_ARTIFACTS", ROOT / "data" / "test-artifacts"))
+        safe = "".join(c if c.isalnum() else "_" for c in item.nodeid)[-120:]
+        with contextlib.suppress(Exception):  # the report must not fail over its extras
+            report.sections.append(("what the browser showed", failure_report(out / safe)))
+    return report
+
+
 def shutdown() -> None:
     """Close what the browser tests opened (called once at the end of the session)."""
     while _cleanups:
