@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, event, insert, select, text
+from sqlalchemy import Connection, Engine, Table, event, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from db.base import utcnow
-from db.engine import after_each_scope
+from db.engine import after_each_scope, begin_write
 from db.models import AuditLog
 from services.actor import Actor, Perm, on_refusal
 from services.masking import mask_mapping
@@ -96,7 +96,13 @@ def record_many(session: Session, *, actor: Actor | None, entries: list[Entry],
         return
     session.flush()  # entries queued earlier in this session come first in the chain
     # Plain statements on the transaction's own connection: nothing here is an ORM entity.
-    conn = session.connection()
+    append(session.connection(), actor=actor, entries=entries, actor_name=actor_name)
+
+
+def append(conn: Connection, *, actor: Actor | None, entries: list[Entry],
+           actor_name: str | None = None) -> None:
+    """`record_many` on the transaction's connection, for a caller that holds it already and
+    has nothing queued in its session (a lead's submission: one connection for all it does)."""
     if conn.dialect.name == "postgresql":
         conn.execute(_PG_LOCK, {"k": _PG_AUDIT_LOCK})
     prev = conn.scalar(_LAST_HASH) or ""
@@ -169,8 +175,9 @@ def _write_pending(engine: Engine) -> None:
     if not _pending.get():
         return
     try:
-        with Session(bind=engine.execution_options(pingan_write=True)) as own, own.begin():
+        with begin_write(Session(bind=engine)) as own:
             write_refusals(own)
+            own.commit()
     except SQLAlchemyError:
         # Never hide the refusal the user is about to see behind a logging failure.
         _log.warning("could not write a permission refusal to the audit trail")

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 import services
+from db.engine import begin_write
 from services.actor import Actor, Perm, on_refusal
 from services.clock import now as utc_now
 from services.errors import PermissionDenied
@@ -31,7 +32,8 @@ SELF_SERVICE = {
     "services.auth.sign_out", "services.auth.sign_out_elsewhere",
     "services.auth.change_own_password", "services.auth.set_language",
     "services.auth.rotate_session",
-    "services.audit.record", "services.audit.record_many", "services.audit.exported",
+    "services.audit.record", "services.audit.record_many", "services.audit.append",
+    "services.audit.exported",
     "services.audit.revealed", "services.audit.record_refusal",
 }
 _ASKED: list[Perm] = []
@@ -132,14 +134,14 @@ def probe(action: Action, engine: Engine, template: Actor, ids: dict[str, Any]) 
     """Find the action's gate: the permissions a no-permission actor was asked for."""
     fake = Probe(**{k: getattr(template, k) for k in Actor.__dataclass_fields__})
     _ASKED.clear()
-    with Session(bind=engine.execution_options(pingan_write=True)) as s:
+    with begin_write(Session(bind=engine)) as s:
         action.probe_outcome = call(action, s, fake, ids)
         s.rollback()
     action.gate = frozenset(_ASKED)
 
 
 def outcome(action: Action, engine: Engine, actor: Actor, ids: dict[str, Any]) -> str:
-    with Session(bind=engine.execution_options(pingan_write=True)) as s:
+    with begin_write(Session(bind=engine)) as s:
         try:
             return call(action, s, actor, ids)
         finally:

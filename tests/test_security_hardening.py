@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import logging
 import os
+import sqlite3
 import stat
 import tomllib
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
-from db.engine import session_scope
+from db.engine import session_scope, write_connection
 from db.models import User
 from db.settings import ConfigError, load_settings
 from services import auth, users
@@ -143,3 +144,33 @@ def test_sqlite_connections_are_tuned_and_safe(sqlite_engine: Engine) -> None:
         assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
         assert conn.scalar(text("PRAGMA busy_timeout")) >= 10_000
     assert engine.hide_parameters
+
+
+def test_a_writing_scope_holds_the_write_lock_from_its_start_and_a_reading_one_never(
+        sqlite_engine: Engine) -> None:
+    """BEGIN IMMEDIATE when a writing transaction begins, before any statement (two writers
+    queue on the busy timeout instead of failing on upgrade), plain BEGIN otherwise; and no
+    connection event on the engine (one would send every statement through the dispatch)."""
+    assert not sqlite_engine._has_events  # noqa: SLF001 - the cost the dialect hook avoids
+    path = sqlite_engine.url.database
+    assert path
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+
+    def other_can_write() -> bool:
+        try:
+            other.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            assert "locked" in str(exc)
+            return False
+        other.execute("ROLLBACK")
+        return True
+
+    with session_scope(sqlite_engine, write=True):
+        assert not other_can_write()
+    with write_connection(sqlite_engine):
+        assert not other_can_write()
+    with session_scope(sqlite_engine) as s:
+        s.execute(text("SELECT 1"))
+        assert other_can_write()
+    assert other_can_write()  # and each ended: the lock is gone
+    other.close()

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
 from db.base import Base
+from db.engine import write_connection
 from db.models import District, SystemSetting
 from services import audit
 from services.demo import (
@@ -85,20 +86,19 @@ def load_demo(engine: sqlalchemy.Engine, *, leads: int | None = None, seed: int 
     began = time.monotonic()
     report = progress or (lambda stage, fraction: None)
     world = _world(seed, today or local_today())
-    write = engine.execution_options(pingan_write=True)
-    with write.begin() as conn:
+    with write_connection(engine) as conn:
         _refuse_if_loaded(conn)
         w = Writer(conn)
         counts = _organisation(w, world, report)
         plan = stories.write_alert(w, world)
-    with write.begin() as conn, _big_cache(conn):
+    with write_connection(engine) as conn, _big_cache(conn):
         w.begin(conn)
         every, lead_ids, lead_counts = _leads(w, world, plan, leads, report)
-    with write.begin() as conn, _big_cache(conn):
+    with write_connection(engine) as conn, _big_cache(conn):
         w.begin(conn)
         counts |= lead_counts | _activity(w, world, report, every, lead_ids)
         _finish(w, world, counts)
-    with write.begin() as conn:
+    with write_connection(engine) as conn:
         _statistics(conn)
     report("done", 1.0)
     return DemoSummary(seed=seed, today=world.cal.today, seconds=time.monotonic() - began,

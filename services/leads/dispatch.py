@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ScalarSelect, Select, Table, bindparam, func, select
+from sqlalchemy import Connection, ScalarSelect, Select, Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -189,14 +189,24 @@ def context_of(
 ) -> Context | None:
     """Read dispatch's context for a community, or for a member's own grid (then `own` is
     set); None when the community (or the member's grid) does not exist."""
+    session.flush()  # a plain-table read does not flush what the caller has queued
+    return context_on(session.connection(), community_id=community_id, member_id=member_id,
+                      category=category, urgency=urgency)
+
+
+def context_on(
+    conn: Connection, *, community_id: int | None = None, member_id: int | None = None,
+    category: str | None = None, urgency: str | None = None,
+) -> Context | None:
+    """`context_of` on the transaction's connection, for a caller that holds it already and
+    has nothing queued in its session."""
     by_member = community_id is None
     with_deadlines = category is not None and urgency is not None
     params: dict[str, Any] = ({"member_id": member_id} if by_member
                               else {"community_id": community_id})
     if with_deadlines:
         params |= {"category": category, "urgency": urgency}
-    session.flush()  # a plain-table read does not flush what the caller has queued
-    row = session.connection().execute(_STATEMENTS[by_member, with_deadlines], params).first()
+    row = conn.execute(_STATEMENTS[by_member, with_deadlines], params).first()
     if row is None:
         return None
     n = len(RULE_KINDS)

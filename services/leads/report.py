@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, insert, select
+from sqlalchemy import Connection, CursorResult, Table, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Lead, LeadEvent
@@ -17,7 +17,7 @@ from services import audit, clock
 from services.actor import Actor, Perm, refused_quietly, require
 from services.errors import Invalid, NotFound
 from services.leads.common import CATEGORIES, DESCRIPTION_MAX, URGENCIES, LeadView
-from services.leads.dispatch import Assignment, Context, context_of, dispatch_event_row, due, pick
+from services.leads.dispatch import Assignment, Context, context_on, dispatch_event_row, due, pick
 from services.leads.photos import check_photos, store_photos
 from services.leads.place import Place, distance_m, locate
 from services.leads.rules import deadline_minutes
@@ -69,8 +69,10 @@ def report_lead(
     text = _validated(category, urgency, {"description": description, "address": address,
                                           "reporter_contact": reporter_contact})
     checked = check_photos(photos)
-    place, context = _place_and_context(session, actor, category, urgency, community_id,
-                                        grid_id, lat, lon)
+    session.flush()  # nothing the caller queued is left behind the plain statements below
+    conn = session.connection()  # one connection for every statement of the submission
+    place, context = _place_and_context(session, conn, actor, category, urgency,
+                                        community_id, grid_id, lat, lon)
     who = pick(context)
     at = now or clock.now()
     accept, resolve = context.minutes if context and context.minutes else deadline_minutes(
@@ -89,12 +91,12 @@ def report_lead(
     }
     # Core inserts on the transaction's own connection: the ORM's unit of work and its
     # execute layer add nothing to rows nobody reads back here.
-    inserted = cast(CursorResult[Any], session.connection().execute(_INSERT_LEAD, values))
+    inserted = cast(CursorResult[Any], conn.execute(_INSERT_LEAD, values))
     lead_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
-    _events(session, actor, lead_id, who, received, at)
-    store_photos(session, lead_id, checked, photo_dir)
-    audit.record(session, actor=actor, action="leads.report", entity="lead", entity_id=lead_id,
-                 after=_summary(values, len(checked)))
+    _events(conn, actor, lead_id, who, received, at)
+    store_photos(session, lead_id, checked, photo_dir)  # flushes what it adds
+    audit.append(conn, actor=actor, entries=[audit.Entry(
+        "leads.report", "lead", lead_id, after=_summary(values, len(checked)))])
     return _view(lead_id, values)
 
 
@@ -104,13 +106,13 @@ _INSERT_LEAD, _INSERT_EVENTS = insert(_LEAD), insert(_EVENT)  # made once: the c
 
 
 def _place_and_context(
-    session: Session, actor: Actor, category: str, urgency: str, community_id: int | None,
-    grid_id: int | None, lat: float | None, lon: float | None,
+    session: Session, conn: Connection, actor: Actor, category: str, urgency: str,
+    community_id: int | None, grid_id: int | None, lat: float | None, lon: float | None,
 ) -> tuple[Place, Context | None]:
     """Where, and what dispatch needs there: one statement when the reporter's own grid is
     the place (the usual report from a phone), else the place's checks and then one."""
     if (community_id, grid_id, lat, lon) == (None, None, None, None) and actor.member_id:
-        context = context_of(session, member_id=actor.member_id, category=category,
+        context = context_on(conn, member_id=actor.member_id, category=category,
                              urgency=urgency)
         if context is None or context.own is None:
             raise Invalid({"location": "leads.location_required"})
@@ -118,18 +120,18 @@ def _place_and_context(
         return Place(context.community_id, own.grid_id, own.lat, own.lon), context
     place = locate(session, actor=actor, community_id=community_id, grid_id=grid_id,
                    lat=lat, lon=lon)
-    return place, context_of(session, community_id=place.community_id, category=category,
+    return place, context_on(conn, community_id=place.community_id, category=category,
                              urgency=urgency)
 
 
-def _events(session: Session, actor: Actor, lead_id: int, who: Assignment,
+def _events(conn: Connection, actor: Actor, lead_id: int, who: Assignment,
             received: datetime, at: datetime) -> None:
     rows = [{"lead_id": lead_id, "at": received, "actor_user_id": actor.user_id or None,
              "action": "report", "from_status": None, "to_status": "new", "note": "",
              "data": {}}]
     if who.rule:
         rows.append(dispatch_event_row(lead_id, at, who))
-    session.connection().execute(_INSERT_EVENTS, rows)  # one statement for both rows
+    conn.execute(_INSERT_EVENTS, rows)  # one statement for both rows
 
 
 def _summary(lead: dict[str, Any], photos: int) -> dict[str, Any]:
