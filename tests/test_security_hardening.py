@@ -150,8 +150,9 @@ def test_a_writing_scope_holds_the_write_lock_from_its_start_and_a_reading_one_n
         sqlite_engine: Engine) -> None:
     """BEGIN IMMEDIATE when a writing transaction begins, before any statement (two writers
     queue on the busy timeout instead of failing on upgrade), plain BEGIN otherwise; and no
-    connection event on the engine (one would send every statement through the dispatch)."""
-    assert not sqlite_engine._has_events  # noqa: SLF001 - the cost the dialect hook avoids
+    "begin" event on the engine (a connection event sends every statement through the event
+    dispatch; other tests' listeners on the Engine class are theirs, so only this one)."""
+    assert not sqlite_engine.dispatch.begin
     path = sqlite_engine.url.database
     assert path
     other = sqlite3.connect(path, timeout=0, isolation_level=None)
