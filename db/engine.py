@@ -102,14 +102,21 @@ def _sqlite_begin(dbapi_conn: Any) -> None:
     dbapi_conn.execute(_BEGIN.get())
 
 
+@contextmanager
+def _immediate() -> Iterator[None]:
+    """A transaction begun inside takes the write lock (BEGIN IMMEDIATE)."""
+    token = _BEGIN.set("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        _BEGIN.reset(token)
+
+
 def begin_write(session: Session) -> Session:
     """Begin `session`'s transaction now, with the write lock (SQLite: BEGIN IMMEDIATE;
     PostgreSQL locks rows as it goes). Returns the session."""
-    token = _BEGIN.set("BEGIN IMMEDIATE")
-    try:
+    with _immediate():
         session.connection()
-    finally:
-        _BEGIN.reset(token)
     return session
 
 
@@ -118,11 +125,8 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
     """`engine.begin()` with the write lock taken up front: commit on success, roll back on
     any error."""
     with engine.connect() as conn:
-        token = _BEGIN.set("BEGIN IMMEDIATE")
-        try:
+        with _immediate():
             conn.begin()
-        finally:
-            _BEGIN.reset(token)
         try:
             yield conn
             conn.commit()
