@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from ui import guard, nav
-from ui.widgets import sidebar
+from ui.shell import guard, menu
+from ui.shell.sidebar import sidebar
 
 st.set_page_config(page_title="平安 Pingan", page_icon="🛡️", layout="wide")
 actor = guard.require()
-sections = nav.navigation(actor)
+sections = menu.navigation(actor)
 page = st.navigation(sections, position="hidden")  # Streamlit's menu is off (config.toml)
-nav.menu(sections)
+menu.menu(sections)
 sidebar(actor)  # after the navigation is built: the sidebar links to its pages
 page.run()

@@ -29,7 +29,7 @@ from db.models import (
     User,
 )
 from services import alerts
-from services.auth import actor_for
+from services.accounts.auth import actor_for
 
 COMMUNITIES = 10
 MEMBERS = 1_290  # plus one officer per community: 1,300 recipients

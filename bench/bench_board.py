@@ -16,8 +16,8 @@ from bench.common import postgres_million, sqlite_million
 from db.engine import session_scope
 from db.models import Lead, User
 from services import board
-from services.auth import actor_for
-from services.leadstate import OPEN_STATUSES
+from services.accounts.auth import actor_for
+from services.core.leadstate import OPEN_STATUSES
 
 Report = Callable[[str, float, str, str], None]
 RUNS = 15

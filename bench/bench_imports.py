@@ -17,7 +17,7 @@ from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Community
 from services import sheets
-from services.auth import actor_for
+from services.accounts.auth import actor_for
 from services.stats.importer import import_incidents, plan_import
 from services.stats.importfile import guess_mapping, read_export
 from tests import factories as f

@@ -18,9 +18,10 @@ from bench.inbox_floor import inbox_floor
 from bench.leads_floor import Floor
 from db.engine import make_engine, session_scope
 from db.models import Lead, LeadEvent, Task, User
-from services import clock, leads
-from services.actor import Actor
-from services.auth import actor_for
+from services import leads
+from services.accounts.auth import actor_for
+from services.core import clock
+from services.core.actor import Actor
 
 Report = Callable[..., None]
 SUBMISSIONS = int(os.environ.get("PINGAN_BENCH_SUBMISSIONS", "1000"))

@@ -19,9 +19,9 @@ from bench.common import ROOT, sqlite_million
 from db.engine import session_scope
 from db.models import User
 from services import maps
-from services.auth import actor_for
+from services.accounts.auth import actor_for
 from services.maps.filters import MapFilters
-from ui.maps import MapOptions, build_map
+from ui.maps.build import MapOptions, build_map
 
 Report = Callable[..., None]
 CASES = [  # (name, layers, window, lead style)

@@ -55,7 +55,7 @@ st.navigation([st.Page(one, title="One", default=True),
 
 def _demo() -> Path:
     """The default demo district (`pingan demo load`, today's), built once a day and kept."""
-    from services.clock import local_today
+    from services.core.clock import local_today
     from services.demo import load_demo
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -182,9 +182,9 @@ def _sign_in_page(browser: Any, folder: Path) -> list[float]:
 
 def _pages_by_role() -> dict[str, list[tuple[str, str, str]]]:
     """(menu title, what shows it is drawn, address) per role, each under the first role."""
-    from services.actor import ROLE_PERMS, Role
-    from ui import nav
-    from ui.i18n import translate
+    from services.core.actor import ROLE_PERMS, Role
+    from ui.core import nav
+    from ui.core.i18n import translate
 
     roles = {"commander": Role.SUPERVISOR, "admin": Role.ADMIN, "officer": Role.OFFICER,
              "grid": Role.GRID_WORKER}

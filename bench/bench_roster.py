@@ -20,7 +20,7 @@ from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Community, Grid, Team, User
 from services import roster
-from services.auth import actor_for
+from services.accounts.auth import actor_for
 
 Report = Callable[..., None]
 RERUNS = 20
@@ -87,7 +87,7 @@ def _file(engine: Engine, community: str) -> roster.Table:
 
 
 def _import(name: str, engine: Engine, username: str, community: str, report: Report) -> None:
-    from ui.roster_common import import_aliases
+    from ui.roster.common import import_aliases
 
     table = _file(engine, community)
     for run in ("first", "second (same file)"):

@@ -16,7 +16,7 @@ from db.base import Base
 from db.engine import make_engine, session_scope
 from db.models import User
 from services import roster
-from services.auth import actor_for
+from services.accounts.auth import actor_for
 
 Report = Callable[..., None]
 ROWS = 20_000
@@ -35,7 +35,7 @@ def roster_file() -> bytes:
 
 def _measure(name: str, engine: Engine, data: bytes, report: Report) -> None:
     from tests.roster_world import build
-    from ui.roster_common import import_aliases
+    from ui.roster.common import import_aliases
 
     Base.metadata.create_all(engine)
     with session_scope(engine, write=True) as s:

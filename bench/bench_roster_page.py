@@ -16,7 +16,7 @@ from sqlalchemy import select
 from db.engine import make_engine, session_scope
 from db.models import Community, Grid, Team, User
 from services import roster
-from services.auth import actor_for
+from services.accounts.auth import actor_for
 
 Report = Callable[..., None]
 ROWS = 20_000
@@ -56,7 +56,7 @@ def _file(db: Path) -> bytes:
 
 
 def _service(db: Path, data: bytes) -> tuple[float, dict[str, float]]:
-    from ui.roster_common import import_aliases
+    from ui.roster.common import import_aliases
 
     engine = make_engine(f"sqlite:///{db}")
     with session_scope(engine) as s:

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
-from services import audit, auth, backup, users
-from services.errors import AuthFailed, Locked
+from services.accounts import auth, users
+from services.admin import backup
+from services.core import audit
+from services.core.errors import AuthFailed, Locked
 
 ROUNDS = 40
 SECRET = "a long enough secret"  # noqa: S105 - a benchmark account

@@ -21,9 +21,9 @@ from bench.common import sqlite_million
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Community, IncidentCount, User
-from services.actor import Actor
-from services.auth import actor_for
-from services.clock import local_today
+from services.accounts.auth import actor_for
+from services.core.actor import Actor
+from services.core.clock import local_today
 from services.stats import disputes, incidents, leads, presence, teams
 from services.stats.importer import import_incidents, plan_import
 from services.stats.importfile import guess_mapping, read_export

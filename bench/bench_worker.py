@@ -16,7 +16,8 @@ from sqlalchemy import Engine, Table, bindparam, insert, select, update
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Lead, LeadEvent
-from services import clock, worker
+from services import worker
+from services.core import clock
 
 Report = Callable[..., None]
 LEADS = int(os.environ.get("PINGAN_BENCH_WORKER_LEADS", "20000"))

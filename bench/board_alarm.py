@@ -16,8 +16,8 @@ from bench.common import sqlite_million
 from db.engine import session_scope
 from db.models import Community, User
 from services import leads
-from services.auth import actor_for
-from ui.board_alarm import ALARM_EVERY
+from services.accounts.auth import actor_for
+from ui.board.alarm import ALARM_EVERY
 
 Report = Callable[[str, float, str, str], None]
 TIMES = 10

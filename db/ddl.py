@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, event, text
-
-from db.models.activity import AuditLog
+from sqlalchemy import Connection, text
 
 MESSAGE = "audit_log is append-only"
 SQLITE_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete")
@@ -71,6 +69,6 @@ def audit_guard_installed(conn: Connection) -> bool:
     return {"audit_log_no_change", "audit_log_no_truncate"} <= names
 
 
-@event.listens_for(AuditLog.__table__, "after_create")
-def _after_create(_target: Any, connection: Connection, **_kw: Any) -> None:
+def after_create(_target: Any, connection: Connection, **_kw: Any) -> None:
+    """The `after_create` listener of audit_log's table (db.models.activity registers it)."""
     install_audit_guard(connection)

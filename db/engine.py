@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from db.settings import ConfigError
 
@@ -25,7 +25,7 @@ _after_scope: list[Callable[[Engine], None]] = []
 def after_each_scope(hook: Callable[[Engine], None]) -> Callable[[Engine], None]:
     """Register `hook(engine)`, run after every session_scope has ended (committed or not).
 
-    services.audit uses it to write permission refusals in a transaction of their own.
+    services.core.audit uses it to write permission refusals in a transaction of their own.
     """
     _after_scope.append(hook)
     return hook
@@ -133,10 +133,6 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
         except BaseException:
             conn.rollback()
             raise
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 @contextmanager

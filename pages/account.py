@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from services import auth
-from services.actor import Perm
-from ui import guard
-from ui.auth import password_form
-from ui.bridge import db_session
-from ui.i18n import t
+from services.accounts import auth
+from services.core.actor import Perm
+from ui.core.bridge import db_session
+from ui.core.i18n import t
+from ui.shell import guard
+from ui.shell.auth import password_form
 
 actor = guard.require(Perm.VIEW_HOME)
 st.title(t("page.account"))

@@ -6,17 +6,18 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from services import audit_query, clock
-from services.actor import Perm
-from services.errors import ServiceError
+from services.admin import audit_query
+from services.core import clock
+from services.core.actor import Perm
+from services.core.errors import ServiceError
 from services.stats import fmt
-from ui import guard
-from ui.audit_view import action_label, entity_label, row_changes
-from ui.bridge import db_session
-from ui.column_widths import fitted
-from ui.i18n import t
-from ui.markdown import md
-from ui.widgets import show_error
+from ui.admin.audit_view import action_label, entity_label, row_changes
+from ui.core.bridge import db_session
+from ui.core.column_widths import fitted
+from ui.core.i18n import t
+from ui.core.markdown import md
+from ui.core.widgets import show_error
+from ui.shell import guard
 
 actor = guard.require(Perm.VIEW_AUDIT)
 st.title(t("page.admin_audit"))

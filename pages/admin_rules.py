@@ -4,12 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from services import leads
-from services.actor import Perm
-from services.errors import ServiceError
-from ui import guard
-from ui.bridge import db_session
-from ui.i18n import label, t
-from ui.leads_widgets import lead_error
+from services.core.actor import Perm
+from services.core.errors import ServiceError
+from ui.core.bridge import db_session
+from ui.core.i18n import label, t
+from ui.leads.widgets import lead_error
+from ui.shell import guard
 
 actor = guard.require(Perm.EDIT_SETTINGS)
 st.title(t("page.admin_rules"))

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from services import system
-from services.actor import Perm
-from services.errors import Invalid
-from ui import guard, worker_status
-from ui.bridge import db_session
-from ui.i18n import t
-from ui.widgets import field_error, pop_errors, remember_errors
+from services.core import system
+from services.core.actor import Perm
+from services.core.errors import Invalid
+from ui.admin import worker_status
+from ui.core.bridge import db_session
+from ui.core.i18n import t
+from ui.core.widgets import field_error, pop_errors, remember_errors
+from ui.shell import guard
 
 actor = guard.require(Perm.EDIT_SETTINGS)
 st.title(t("page.admin_settings"))

@@ -4,16 +4,17 @@ role and scope."""
 import pandas as pd
 import streamlit as st
 
-from services import clock, users
-from services.actor import Perm, Role
-from services.errors import Invalid, ServiceError
-from ui import guard
-from ui.bridge import db_session
-from ui.column_widths import fitted
-from ui.i18n import choose, label, t
-from ui.markdown import md
-from ui.users_access import access_section
-from ui.widgets import field_error, pop_errors, remember_errors, show_error
+from services.accounts import users
+from services.core import clock
+from services.core.actor import Perm, Role
+from services.core.errors import Invalid, ServiceError
+from ui.accounts.access import access_section
+from ui.core.bridge import db_session
+from ui.core.column_widths import fitted
+from ui.core.i18n import choose, label, t
+from ui.core.markdown import md
+from ui.core.widgets import field_error, pop_errors, remember_errors, show_error
+from ui.shell import guard
 
 actor = guard.require(Perm.MANAGE_USERS)
 st.title(t("page.admin_users"))

@@ -2,18 +2,20 @@
 
 import streamlit as st
 
-from services import alerts, clock
-from services.actor import Perm
-from services.errors import ServiceError
-from ui import guard, nav
-from ui.alerts_actions import respond, supervise
-from ui.alerts_map import sightings_deck
-from ui.bridge import db_session
-from ui.i18n import label, t
-from ui.markdown import md
-from ui.photos import show_photos
-from ui.places import place
-from ui.widgets import show_error
+from services import alerts
+from services.core import clock
+from services.core.actor import Perm
+from services.core.errors import ServiceError
+from ui.alerts.actions import respond, supervise
+from ui.alerts.map import sightings_deck
+from ui.core import nav
+from ui.core.bridge import db_session
+from ui.core.i18n import label, t
+from ui.core.markdown import md
+from ui.core.places import place
+from ui.core.widgets import show_error
+from ui.leads.photos import show_photos
+from ui.shell import guard
 
 actor = guard.require(Perm.VIEW_ALERTS)
 raw = st.query_params.get("id") or st.session_state.get("alert_id")

@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-from services import alerts, clock
-from services.actor import Perm
-from ui import guard, nav
-from ui.alerts_form import write_form
-from ui.bridge import db_session
-from ui.column_widths import fitted
-from ui.i18n import label, t
+from services import alerts
+from services.core import clock
+from services.core.actor import Perm
+from ui.alerts.form import write_form
+from ui.core import nav
+from ui.core.bridge import db_session
+from ui.core.column_widths import fitted
+from ui.core.i18n import label, t
+from ui.shell import guard
 
 actor = guard.require(Perm.VIEW_ALERTS)
 st.title(t("page.alerts"))

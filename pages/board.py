@@ -4,16 +4,18 @@ live."""
 import streamlit as st
 
 from services import board
-from services.actor import Perm
-from ui import board_map, guard, nav
-from ui import board_view as view
-from ui.board_alarm import ALARM_EVERY, alarm, sound_switch
-from ui.board_handover import handover_panel
-from ui.board_tools import filters, reassign_bar
-from ui.board_wall import wall_mode
-from ui.bridge import db_session
-from ui.i18n import t
-from ui.widgets import table
+from services.core.actor import Perm
+from ui.board import map as board_map
+from ui.board import view
+from ui.board.alarm import ALARM_EVERY, alarm, sound_switch
+from ui.board.handover import handover_panel
+from ui.board.tools import filters, reassign_bar
+from ui.board.wall import wall_mode
+from ui.core import nav
+from ui.core.bridge import db_session
+from ui.core.i18n import t
+from ui.core.widgets import table
+from ui.shell import guard
 
 actor = guard.require(Perm.VIEW_BOARD)
 st.title(t("page.board"))

@@ -2,24 +2,25 @@
 
 import streamlit as st
 
-from services import cases, clock
-from services.actor import Perm
-from services.errors import ServiceError
-from ui import guard
-from ui.bridge import db_session
-from ui.cases_forms import (
+from services.cases import files as cases
+from services.core import clock
+from services.core.actor import Perm
+from services.core.errors import ServiceError
+from ui.cases.forms import (
     add_measure_form,
     edit_case_form,
     new_case_form,
     progress_form,
     visit_and_close_forms,
 )
-from ui.column_widths import fitted
-from ui.i18n import label, t
-from ui.markdown import md
-from ui.places import place
-from ui.record_forms import show_flash
-from ui.widgets import show_error, table
+from ui.core.bridge import db_session
+from ui.core.column_widths import fitted
+from ui.core.i18n import label, t
+from ui.core.markdown import md
+from ui.core.places import place
+from ui.core.record_forms import show_flash
+from ui.core.widgets import show_error, table
+from ui.shell import guard
 
 actor = guard.require(Perm.VIEW_CASES)
 st.title(t("page.cases"))

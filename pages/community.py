@@ -3,18 +3,18 @@
 import streamlit as st
 
 from services import roster
-from services.actor import Perm
-from services.errors import ServiceError
-from ui import guard
-from ui.bridge import db_session
-from ui.i18n import t
-from ui.markdown import md
-from ui.places import place
-from ui.roster_forms import show_flash
-from ui.roster_sections import members, teams
-from ui.roster_units import officer, units
-from ui.roster_views import export_box, overview, show_gaps
-from ui.widgets import show_error
+from services.core.actor import Perm
+from services.core.errors import ServiceError
+from ui.core.bridge import db_session
+from ui.core.i18n import t
+from ui.core.markdown import md
+from ui.core.places import place
+from ui.core.widgets import show_error
+from ui.roster.forms import show_flash
+from ui.roster.sections import members, teams
+from ui.roster.units import officer, units
+from ui.roster.views import export_box, overview, show_gaps
+from ui.shell import guard
 
 actor = guard.require(Perm.VIEW_ROSTER)
 with db_session() as s:

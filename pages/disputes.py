@@ -2,18 +2,20 @@
 
 import streamlit as st
 
-from services import clock, disputes
-from services.actor import Perm
-from services.errors import ServiceError
-from ui import guard, nav
-from ui.bridge import db_session
-from ui.column_widths import fitted
-from ui.disputes_forms import new_dispute_form, step_and_resolve_forms
-from ui.i18n import label, t
-from ui.markdown import md
-from ui.places import place
-from ui.record_forms import show_flash
-from ui.widgets import show_error, table
+from services import disputes
+from services.core import clock
+from services.core.actor import Perm
+from services.core.errors import ServiceError
+from ui.core import nav
+from ui.core.bridge import db_session
+from ui.core.column_widths import fitted
+from ui.core.i18n import label, t
+from ui.core.markdown import md
+from ui.core.places import place
+from ui.core.record_forms import show_flash
+from ui.core.widgets import show_error, table
+from ui.disputes.forms import new_dispute_form, step_and_resolve_forms
+from ui.shell import guard
 
 actor = guard.require(Perm.VIEW_DISPUTES)
 st.title(t("page.disputes"))

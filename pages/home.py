@@ -2,17 +2,18 @@
 
 import streamlit as st
 
-from services import home, system
-from services.actor import Perm
-from services.stats import fmt
+from services.core import system
+from services.core.actor import Perm
+from services.stats import fmt, home
 from services.stats.periods import pct_change
-from ui import guard, nav
-from ui.bridge import db_session
-from ui.i18n import t
-from ui.leads_mine import phone_home
-from ui.leads_notices import hears
-from ui.markdown import md
-from ui.panels import render_all
+from ui.core import nav
+from ui.core.bridge import db_session
+from ui.core.i18n import t
+from ui.core.markdown import md
+from ui.leads.mine import phone_home
+from ui.leads.notices import hears
+from ui.shell import guard
+from ui.shell.panels import render_all
 
 actor = guard.require(Perm.VIEW_HOME)
 if hears(actor):  # grid workers, on a phone: report first, then my reports and team tasks

@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from services.actor import Perm
-from services.errors import Invalid, ServiceError
+from services.core.actor import Perm
+from services.core.errors import Invalid, ServiceError
 from services.stats.importer import import_incidents, plan_import
 from services.stats.importfile import MAX_BYTES, detect_mode
 from services.stats.importmap import places
-from ui import guard
-from ui.bridge import db_session
-from ui.i18n import t
-from ui.markdown import md
-from ui.stats_import import (
+from ui.core.bridge import db_session
+from ui.core.i18n import t
+from ui.core.markdown import md
+from ui.core.widgets import show_error
+from ui.shell import guard
+from ui.stats.imports import (
     decisions,
     load,
     mapping_form,
@@ -21,7 +22,6 @@ from ui.stats_import import (
     show_plan,
     show_summary,
 )
-from ui.widgets import show_error
 
 FILE_MB = MAX_BYTES // (1024 * 1024)  # the largest file the import reads
 actor = guard.require(Perm.IMPORT_DATA)

@@ -2,24 +2,26 @@
 
 import streamlit as st
 
-from services import clock, leads
-from services.actor import Perm
-from services.errors import ServiceError
-from ui import guard, nav
-from ui.bridge import db_session
-from ui.column_widths import fitted
-from ui.i18n import label, t
-from ui.leads_actions import action_forms
-from ui.leads_dispute import dispute_section
-from ui.leads_more_info import answer_section
-from ui.leads_notices import seen_lead
-from ui.leads_tasks import lead_tasks
-from ui.leads_unit_tasks import unit_tasks
-from ui.leads_widgets import events_frame, lead_error
-from ui.maps import small_map
-from ui.markdown import md
-from ui.photos import show_photos
-from ui.places import place
+from services import leads
+from services.core import clock
+from services.core.actor import Perm
+from services.core.errors import ServiceError
+from ui.core import nav
+from ui.core.bridge import db_session
+from ui.core.column_widths import fitted
+from ui.core.i18n import label, t
+from ui.core.markdown import md
+from ui.core.places import place
+from ui.leads.actions import action_forms
+from ui.leads.dispute import dispute_section
+from ui.leads.more_info import answer_section
+from ui.leads.notices import seen_lead
+from ui.leads.photos import show_photos
+from ui.leads.tasks import lead_tasks
+from ui.leads.unit_tasks import unit_tasks
+from ui.leads.widgets import events_frame, lead_error
+from ui.maps.build import small_map
+from ui.shell import guard
 
 actor = guard.require(Perm.VIEW_LEADS)
 raw = st.query_params.get("id") or st.session_state.get("lead_id")

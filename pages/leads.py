@@ -3,23 +3,19 @@
 import streamlit as st
 
 from services import leads
-from services.actor import Perm
-from services.errors import ServiceError
+from services.core.actor import Perm
+from services.core.errors import ServiceError
 from services.stats.fmt import number
-from ui import guard, nav
-from ui.auth import current_actor
-from ui.bridge import db_session
-from ui.i18n import label, t
-from ui.leads_mine import my_reports
-from ui.leads_notices import hears
-from ui.leads_watch import announce_urgent
-from ui.leads_widgets import (
-    inbox_filters,
-    inbox_frame,
-    lead_error,
-    overdue_in_red,
-)
-from ui.widgets import table
+from ui.core import nav
+from ui.core.bridge import db_session
+from ui.core.i18n import label, t
+from ui.core.widgets import table
+from ui.leads.mine import my_reports
+from ui.leads.notices import hears
+from ui.leads.widgets import inbox_filters, inbox_frame, lead_error, overdue_in_red
+from ui.shell import guard
+from ui.shell.auth import current_actor
+from ui.shell.watch import announce_urgent
 
 actor = guard.require(Perm.VIEW_LEADS)
 if hears(actor):  # grid workers: their reports as cards, readable on a phone

@@ -3,15 +3,15 @@
 import streamlit as st
 
 from services import maps
-from services.actor import Perm
-from services.errors import Invalid
+from services.core.actor import Perm
+from services.core.errors import Invalid
 from services.maps.leads import POINT_LIMIT
-from ui import guard
-from ui.bridge import db_session
-from ui.i18n import t
-from ui.map_controls import controls, remember_pick, render_legends, selection_panel
-from ui.maps import build_map
-from ui.widgets import show_error
+from ui.core.bridge import db_session
+from ui.core.i18n import t
+from ui.core.widgets import show_error
+from ui.maps.build import build_map
+from ui.maps.controls import controls, remember_pick, render_legends, selection_panel
+from ui.shell import guard
 
 actor = guard.require(Perm.VIEW_MAP)
 st.title(t("page.map"))

@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from services import clock, presence
-from services.actor import Perm
+from services import presence
+from services.core import clock
+from services.core.actor import Perm
 from services.stats import fmt
-from ui import guard
-from ui.bridge import db_session
-from ui.i18n import t
-from ui.presence_forms import check_in_out, my_week
-from ui.record_forms import show_flash
+from ui.core.bridge import db_session
+from ui.core.i18n import t
+from ui.core.record_forms import show_flash
+from ui.presence.forms import check_in_out, my_week
+from ui.shell import guard
 
 actor = guard.require(Perm.VIEW_PRESENCE)
 st.title(t("page.presence"))

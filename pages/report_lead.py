@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-from services import clock, leads
-from services.actor import Perm
-from services.errors import Invalid, ServiceError
-from ui import guard
-from ui.bridge import db_session
-from ui.i18n import label, t
-from ui.leads_locate import photo_suggestion, where_inputs
-from ui.leads_report import (
+from services import leads
+from services.core import clock
+from services.core.actor import Perm
+from services.core.errors import Invalid, ServiceError
+from ui.core.bridge import db_session
+from ui.core.i18n import label, t
+from ui.core.widgets import field_error, pop_errors, remember_errors
+from ui.leads.locate import photo_suggestion, where_inputs
+from ui.leads.photos import photos_saved
+from ui.leads.report import (
     clear_form,
     nearby_choice,
     photo_uploader,
@@ -17,9 +19,8 @@ from ui.leads_report import (
     report_done,
     submit_args,
 )
-from ui.leads_widgets import lead_error
-from ui.photos import photos_saved
-from ui.widgets import field_error, pop_errors, remember_errors
+from ui.leads.widgets import lead_error
+from ui.shell import guard
 
 actor = guard.require(Perm.REPORT_LEAD)
 received = clock.now()  # when this run began: for a submit, when the server received it

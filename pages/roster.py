@@ -3,13 +3,14 @@
 import streamlit as st
 
 from services import roster
-from services.actor import Perm, Role
+from services.core.actor import Perm, Role
 from services.stats import fmt
-from ui import guard, nav
-from ui.bridge import db_session
-from ui.column_widths import fitted
-from ui.i18n import t
-from ui.roster_views import district_frame, export_box
+from ui.core import nav
+from ui.core.bridge import db_session
+from ui.core.column_widths import fitted
+from ui.core.i18n import t
+from ui.roster.views import district_frame, export_box
+from ui.shell import guard
 
 actor = guard.require(Perm.VIEW_ROSTER)
 st.title(t("page.roster"))

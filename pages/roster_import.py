@@ -3,14 +3,15 @@
 import streamlit as st
 
 from services import roster
-from services.actor import Perm
-from services.errors import Invalid, ServiceError
-from ui import guard
-from ui.bridge import db_session
-from ui.i18n import t
-from ui.places import place
-from ui.roster_common import import_aliases
-from ui.roster_import import (
+from services.core.actor import Perm
+from services.core.errors import Invalid, ServiceError
+from ui.core.bridge import db_session
+from ui.core.i18n import t
+from ui.core.places import place
+from ui.core.widgets import show_error
+from ui.roster.common import import_aliases
+from ui.roster.import_review import check_bar, counts, decisions, show_changes
+from ui.roster.imports import (
     bad_rows_table,
     finished,
     load_file,
@@ -19,8 +20,7 @@ from ui.roster_import import (
     show_notes,
     template_buttons,
 )
-from ui.roster_import_review import check_bar, counts, decisions, show_changes
-from ui.widgets import show_error
+from ui.shell import guard
 
 actor = guard.require(Perm.EDIT_ROSTER)
 st.title(t("page.roster_import"))

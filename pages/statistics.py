@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from services import clock
-from services.actor import Perm
-from services.errors import ServiceError
+from services.core import clock
+from services.core.actor import Perm
+from services.core.errors import ServiceError
 from services.stats.common import communities_frame
-from ui import guard
-from ui.bridge import db_session
-from ui.i18n import t
-from ui.stats_controls import briefing_button, period_chooser, scope_filter, show_problem
-from ui.stats_views import disputes_view, incidents_view
-from ui.stats_work import leads_view, presence_view, teams_view
+from ui.core.bridge import db_session
+from ui.core.i18n import t
+from ui.shell import guard
+from ui.stats.controls import briefing_button, period_chooser, scope_filter, show_problem
+from ui.stats.views import disputes_view, incidents_view
+from ui.stats.work import leads_view, presence_view, teams_view
 
 actor = guard.require(Perm.VIEW_STATS)
 st.title(t("page.statistics"))

@@ -4,11 +4,11 @@ back; whoever may cancel a task does it here, with a reason."""
 import streamlit as st
 
 from services import leads
-from services.actor import Perm
-from ui import guard
-from ui.bridge import db_session
-from ui.i18n import label, t
-from ui.leads_tasks import show_flash, task_card
+from services.core.actor import Perm
+from ui.core.bridge import db_session
+from ui.core.i18n import label, t
+from ui.leads.tasks import show_flash, task_card
+from ui.shell import guard
 
 actor = guard.require(Perm.VIEW_LEADS)
 st.title(t("page.tasks"))

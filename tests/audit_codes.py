@@ -65,6 +65,11 @@ def _load() -> list[_File]:
     return files
 
 
+def _module_of(f: _File) -> str:
+    parts = f.path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 def _name(call: ast.Call) -> str:
     func = call.func
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
@@ -90,13 +95,18 @@ class Resolver:
         """The calls of function `name` defined at the top of `f`: in `f` by its name, in
         another file that imports it from f's module (by its name or its alias)."""
         module = ".".join(f.path.relative_to(ROOT).with_suffix("").parts)
+        # the function's module, and each package whose __init__ offers it under its name
+        modules = {module} | {_module_of(g) for g in self.files if g.path.name == "__init__.py"
+                              and any(isinstance(node, ast.ImportFrom) and node.module == module
+                                      and any(a.name == name and a.asname is None
+                                              for a in node.names) for node in g.tree.body)}
         found = []
         for g in self.files:
             if g is f:
                 aliases = {name}
             else:
                 aliases = {a.asname or a.name for node in g.tree.body
-                           if isinstance(node, ast.ImportFrom) and node.module == module
+                           if isinstance(node, ast.ImportFrom) and node.module in modules
                            for a in node.names if a.name == name}
             found += [(g, n) for n in ast.walk(g.tree) if isinstance(n, ast.Call)
                       and isinstance(n.func, ast.Name) and n.func.id in aliases]
@@ -157,6 +167,8 @@ class Resolver:
                     (a.asname or a.name) == name for a in node.names):
                 origin = next(a.name for a in node.names if (a.asname or a.name) == name)
                 path = ROOT / (node.module.replace(".", "/") + ".py")
+                if not path.exists():  # a package: its __init__ names what it offers
+                    path = ROOT / node.module.replace(".", "/") / "__init__.py"
                 other = next((g for g in self.files if g.path == path), None)
                 if other is not None:
                     value = self._module_value(other, origin)
@@ -198,22 +210,23 @@ def _default(func: ast.FunctionDef, param: str) -> ast.expr | None:
 
 
 def _audit_aliases(f: _File) -> tuple[set[str], set[str]]:
-    """(names bound to the services.audit module, functions imported from it) in one file."""
+    """(names bound to the services.core.audit module, functions imported from it) in one file."""
     modules, funcs = set(), set()
     for node in f.tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module == "services":
+        if isinstance(node, ast.ImportFrom) and node.module == "services.core":
             modules |= {a.asname or a.name for a in node.names if a.name == "audit"}
-        elif isinstance(node, ast.ImportFrom) and node.module == "services.audit":
+        elif isinstance(node, ast.ImportFrom) and node.module == "services.core.audit":
             funcs |= {a.asname or a.name for a in node.names}
         elif isinstance(node, ast.Import):
-            modules |= {a.asname for a in node.names if a.name == "services.audit" and a.asname}
+            modules |= {a.asname for a in node.names
+                        if a.name == "services.core.audit" and a.asname}
     return modules, funcs
 
 
 def _audit_calls(f: _File, names: set[str]) -> list[ast.Call]:
-    """Calls of services.audit's functions `names` in one file."""
+    """Calls of services.core.audit's functions `names` in one file."""
     modules, funcs = _audit_aliases(f)
-    own = f.path == ROOT / "services/audit.py"
+    own = f.path == ROOT / "services/core/audit.py"
     out = []
     for n in ast.walk(f.tree):
         if not isinstance(n, ast.Call) or _name(n) not in names:
@@ -232,7 +245,7 @@ def action_codes(resolver: Resolver | None = None) -> set[str]:
     r = resolver or Resolver()
     codes: set[str] = set()
     for f in r.files:
-        generic = f.path == ROOT / "services/audit.py"  # record() → Entry(action): the helper
+        generic = f.path == ROOT / "services/core/audit.py"  # record() → Entry(action): the helper
         for call in _audit_calls(f, {"record"} if generic else {"record", "Entry"}):
             expr = _arg(call, "action", 0 if _name(call) == "Entry" else None)
             if expr is None:

@@ -18,7 +18,7 @@ import pytest
 
 from db.engine import make_engine
 from db.migrate import upgrade
-from services.clock import local_today
+from services.core.clock import local_today
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -27,7 +27,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic", "--disable-dev-shm-usage"]
 DEMO_PASSWORD = "pingan-demo"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-NAV = ".st-key-nav_menu"  # the app's own menu (ui/nav.menu); Streamlit's is switched off
+NAV = ".st-key-nav_menu"  # the app's own menu (ui.shell.menu); Streamlit's is switched off
 
 
 def _need_browser() -> None:
@@ -53,7 +53,7 @@ def start_server(
     env.pop("PINGAN_SECRET_KEY", None)
     log = open(data_dir / f"server-{port}.log", "wb")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
-        [sys.executable, "-m", "services.app_server",  # as `pingan serve` starts it
+        [sys.executable, "-m", "services.cli.server",  # as `pingan serve` starts it
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

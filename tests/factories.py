@@ -22,8 +22,8 @@ from db.models import (
     User,
     UserCommunity,
 )
-from services.actor import Actor
-from services.auth import actor_for
+from services.accounts.auth import actor_for
+from services.core.actor import Actor
 
 _seq = itertools.count(1)
 # One cheap hash for every factory user (bcrypt at 4 rounds), password "correct horse 42".

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from db.models import Community, Grid, Officer, PoliceOffice, Station, Team
-from services.actor import Actor
+from services.core.actor import Actor
 from tests import factories as f
 
 

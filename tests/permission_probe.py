@@ -23,18 +23,18 @@ from sqlalchemy.orm import Session
 
 import services
 from db.engine import begin_write
-from services.actor import Actor, Perm, on_refusal
-from services.clock import now as utc_now
-from services.errors import PermissionDenied
+from services.core.actor import Actor, Perm, on_refusal
+from services.core.clock import now as utc_now
+from services.core.errors import PermissionDenied
 
 # What any signed-in user may do to their own account, and plumbing that records for others.
 SELF_SERVICE = {
-    "services.auth.sign_out", "services.auth.sign_out_elsewhere",
-    "services.auth.change_own_password", "services.auth.set_language",
-    "services.auth.rotate_session",
-    "services.audit.record", "services.audit.record_many", "services.audit.append",
-    "services.audit.exported",
-    "services.audit.revealed", "services.audit.record_refusal",
+    "services.accounts.auth.sign_out", "services.accounts.auth.sign_out_elsewhere",
+    "services.accounts.auth.change_own_password", "services.accounts.auth.set_language",
+    "services.accounts.auth.rotate_session",
+    "services.core.audit.record", "services.core.audit.record_many", "services.core.audit.append",
+    "services.core.audit.exported",
+    "services.core.audit.revealed", "services.core.audit.record_refusal",
 }
 _ASKED: list[Perm] = []
 
@@ -42,7 +42,7 @@ _ASKED: list[Perm] = []
 @on_refusal
 def _note_refusal(_actor: Actor, perm: Perm) -> None:
     if str(perm).startswith("scope:"):
-        return  # a record out of the actor's scope (services.scope), not a permission asked
+        return  # a record out of the actor's scope (services.core.scope), not a permission asked
     _ASKED.append(Perm(str(perm).split(":")[0]))  # refuse() names the record after a colon
 
 
@@ -150,10 +150,12 @@ def outcome(action: Action, engine: Engine, actor: Actor, ids: dict[str, Any]) -
 
 def world_ids(session: Session, w: Any) -> dict[str, Any]:
     """Real records of the small world (tests/leads_world.py) for arguments named by id."""
-    from services import case_measures, cases, disputes
+    from services import disputes
+    from services.admin.audit_query import AuditFilter
     from services.alerts import drafts
     from services.alerts.common import Target
-    from services.audit_query import AuditFilter
+    from services.cases import files as cases
+    from services.cases import measures as case_measures
     from services.leads import InboxFilters, report_lead
     from services.leads.tasks import create_task
     from services.maps import LAYERS, MapFilters

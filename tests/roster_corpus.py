@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook
 
-from services.validation import id_check_character, validate_id_number
+from services.core.validation import id_check_character, validate_id_number
 
 HEADERS = ["社区", "队伍", "姓名", "手机号码", "身份证号码"]
 

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook
 
-from services.validation import id_check_character
+from services.core.validation import id_check_character
 
 HEADERS_ZH = ["社区", "队伍", "姓名", "手机号码", "身份证号码", "网格", "技能"]
 HEADERS_EN = ["Community", "Team", "Name", "Phone", "ID number", "Grid", "Skills"]

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from db.models import Community, Grid, Member, SocialUnit, Team
-from services.actor import Actor
-from services.validation import id_check_character
+from services.core.actor import Actor
+from services.core.validation import id_check_character
 from tests import factories as f
 
 

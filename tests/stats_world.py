@@ -23,7 +23,7 @@ from db.models import (
     Task,
     Team,
 )
-from services.actor import Actor
+from services.core.actor import Actor
 from tests import factories as f
 
 TODAY = date(2025, 11, 29)

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from db.models import AlertRecipient, Community, Grid, Lead, Member, Officer
 from services import alerts
-from services.actor import Actor
 from services.alerts import Target
-from services.errors import Invalid, NotFound, PermissionDenied
+from services.core.actor import Actor
+from services.core.errors import Invalid, NotFound, PermissionDenied
 from tests import factories as f
 from tests.images import PNG
 

@@ -17,7 +17,10 @@ from db.models import (
     Presence,
     User,
 )
-from services import alerts, case_measures, cases, clock
+from services import alerts
+from services.cases import files as cases
+from services.cases import measures as case_measures
+from services.core import clock
 from tests import apptest_util
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, new_app, sign_in, texts

@@ -1,12 +1,12 @@
 """The app server imports the libraries and services before it listens
-(services/app_server.py), so the first visitor does not wait for them; `pingan serve` and the
+(services/cli/server.py), so the first visitor does not wait for them; `pingan serve` and the
 browser tests start it that way."""
 
 from __future__ import annotations
 
 import sys
 
-from services import app_server
+from services.cli import server as app_server
 
 
 def test_every_module_the_pages_use_is_imported_before_the_first_visit() -> None:
@@ -20,9 +20,9 @@ def test_a_module_that_cannot_be_imported_is_named(monkeypatch) -> None:  # type
     real = app_server.importlib.import_module
 
     def broken(name: str):  # type: ignore[no-untyped-def]
-        if name == "services.places":
+        if name == "services.core.places":
             raise ImportError("broken on purpose")
         return real(name)
 
     monkeypatch.setattr(app_server.importlib, "import_module", broken)
-    assert app_server.warm() == ["services.places"]
+    assert app_server.warm() == ["services.core.places"]

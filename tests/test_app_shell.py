@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from services.actor import ROLE_PERMS, Role
+from services.core.actor import ROLE_PERMS, Role
 from tests import factories as f
 from tests.apptest_util import APP, ROOT, AppEnv, app_env, new_app, sign_in, texts  # noqa: F401
-from ui import nav
+from ui.core import nav
 
 ROLES = [r.value for r in Role]
 

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from db.base import utcnow
 from db.ddl import drop_audit_guard
 from db.models import AuditLog, SignInAttempt
-from services import audit, auth
-from services.errors import AuthFailed, Invalid, Locked
+from services.accounts import auth
+from services.core import audit
+from services.core.errors import AuthFailed, Invalid, Locked
 from tests import factories as f
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Lead, LeadEvent
 from services import board, leads
-from services.errors import Conflict, Invalid, NotFound, PermissionDenied
+from services.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from tests import factories as f
 from tests.leads_world import World, build
 
@@ -290,8 +290,8 @@ def test_units_show_teams_on_a_claimed_task(session: Session, w: World) -> None:
 
 def test_a_display_account_is_not_signed_out_when_idle_but_is_at_the_session_limit(
         session: Session, w: World) -> None:
-    from services import auth
-    from services.actor import Role
+    from services.accounts import auth
+    from services.core.actor import Role
 
     start = datetime.now(UTC)
     wall = f.user(session, Role.DISPLAY.value)

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from db.models import Alert, IncidentCount, Lead, Officer, Presence
 from services import board, leads
-from services.actor import Actor
 from services.board import map as board_map_module
-from services.errors import PermissionDenied
+from services.core.actor import Actor
+from services.core.errors import PermissionDenied
 from tests import factories as f
 from tests.leads_world import World, build
 from tests.sqlcount import counting
-from ui.i18n import translate
+from ui.core.i18n import translate
 
 T0 = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai: the day shift of 2 March
 NOW = T0 + timedelta(hours=2)

@@ -18,11 +18,12 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from db.models import AuditLog, Lead, LeadEvent, Officer
-from services import board, clock, leads
+from services import board, leads
+from services.core import clock
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, app_env, sign_in, texts  # noqa: F401
 from tests.leads_world import World, build
-from ui import board_handover
+from ui.board import handover as board_handover
 
 TEMPLATE = "https://tiles.bureau.internal/base/{z}/{x}/{y}.png"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from services.board import BoardRow
-from ui import board_view
+from ui.board import view as board_view
 
 NOW = datetime(2026, 12, 4, 8, 0, tzinfo=UTC)
 

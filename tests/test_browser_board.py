@@ -14,7 +14,7 @@ from sqlalchemy import select
 from db.engine import make_engine, session_scope
 from db.models import Community, LeadEvent, User
 from services import board, leads
-from services.auth import actor_for
+from services.accounts.auth import actor_for
 from tests.browser_util import NAV, open_page, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.clock import local_today
+from services.core.clock import local_today
 from services.stats.periods import since_july
 from tests import sheet_files as sf
 from tests.browser_util import (  # noqa: F401 - fixtures

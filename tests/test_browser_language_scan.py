@@ -25,11 +25,11 @@ from db.base import Base
 from db.engine import make_engine, session_scope
 from db.models import AuditLog, User
 from services import alerts, leads
-from services.actor import ROLE_PERMS, Role
-from services.auth import actor_for
+from services.accounts.auth import actor_for
+from services.core.actor import ROLE_PERMS, Role
 from tests.browser_util import NAV, ROOT, sign_in, signed_in, wait_idle
-from ui import nav
-from ui.i18n import translate
+from ui.core import nav
+from ui.core.i18n import translate
 
 pytestmark = pytest.mark.browser
 ROLES = {"admin": Role.ADMIN, "commander": Role.SUPERVISOR, "officer": Role.OFFICER,

@@ -75,8 +75,8 @@ def _server_map(data_dir: Path, username: str) -> dict[str, Any]:
     from db.engine import make_engine, session_scope
     from db.models import User
     from services import maps
-    from services.auth import actor_for
-    from ui.maps import MapOptions, build_map
+    from services.accounts.auth import actor_for
+    from ui.maps.build import MapOptions, build_map
 
     engine = make_engine(f"sqlite:///{data_dir / 'pingan.db'}")
     with session_scope(engine) as s:

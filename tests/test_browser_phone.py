@@ -198,7 +198,7 @@ def test_photo_from_the_fake_camera_goes_with_the_report(
 
 def _as(demo: Path, username: str, step: Callable[[Any, Any], int]) -> int:
     """Run one service call on the demo database as `username` (what their form would do)."""
-    from services.auth import actor_for
+    from services.accounts.auth import actor_for
 
     engine = make_engine(f"sqlite:///{demo / 'pingan.db'}")
     try:

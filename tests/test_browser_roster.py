@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from services.validation import id_check_character
+from services.core.validation import id_check_character
 from tests.browser_util import (  # noqa: F401 - fixtures
     NAV,
     browser,

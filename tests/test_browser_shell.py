@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from services.actor import ROLE_PERMS, Role
+from services.core.actor import ROLE_PERMS, Role
 from tests.browser_util import DEMO_PASSWORD, NAV, ROOT, sign_in, start_server, wait_idle
-from ui import nav
-from ui.i18n import translate
+from ui.core import nav
+from ui.core.i18n import translate
 
 pytestmark = pytest.mark.browser
 DEMO_USERS = {"admin": Role.ADMIN, "commander": Role.SUPERVISOR, "officer": Role.OFFICER,

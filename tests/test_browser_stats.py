@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
 from db.models import User
-from services.auth import actor_for
-from services.clock import local_today
+from services.accounts.auth import actor_for
+from services.core.clock import local_today
 from services.stats import fmt, incidents
 from services.stats.periods import since_july
 from tests import browser_util

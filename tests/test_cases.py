@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from db.engine import session_scope
 from db.models import AuditLog, CaseAccess
-from services import case_measures, cases
-from services.errors import Conflict, Invalid, PermissionDenied
+from services.cases import files as cases
+from services.cases import measures as case_measures
+from services.core.errors import Conflict, Invalid, PermissionDenied
 from tests import factories as f
 
 TODAY = date(2025, 11, 20)
@@ -48,7 +49,8 @@ def test_every_opening_is_logged_and_members_are_masked(session) -> None:  # typ
     a, case_id = _world(session)
     for who in ("officer", "officer", "supervisor", "admin"):
         shown = cases.open_file(session, actor=a[who], case_id=case_id, today=TODAY)
-    assert cases.access_count(session, case_id=case_id) == 4
+    assert session.scalar(select(func.count()).select_from(CaseAccess)
+                          .where(CaseAccess.case_id == case_id)) == 4
     assert len(shown.opened_by) == 4
     opens = session.scalar(select(func.count()).select_from(AuditLog)
                            .where(AuditLog.action == "cases.open"))

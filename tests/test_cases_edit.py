@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AssistanceCase, AuditLog, User
-from services import cases
-from services.errors import Conflict, Invalid, NotFound, PermissionDenied
+from services.cases import files as cases
+from services.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, app_env, new_app, sign_in  # noqa: F401
 from tests.test_alerts_pages import _world as page_world
@@ -107,7 +107,7 @@ def test_the_page_edits_the_file_and_a_conflict_keeps_what_was_typed(app_env: Ap
 def test_no_edit_form_for_a_grid_worker(app_env: AppEnv) -> None:
     ids = page_world(app_env)
     with app_env.session() as s:
-        from services import case_measures
+        from services.cases import measures as case_measures
 
         li = f.actor(s, s.scalar(select(User).where(User.username == "li")))
         wang = s.scalar(select(User).where(User.username == "wang"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ui import charts
-from ui.column_widths import MAX_PX, fitted, text_px
+from ui.core.column_widths import MAX_PX, fitted, text_px
+from ui.stats import charts
 
 
 def _officers(n: int) -> pd.DataFrame:

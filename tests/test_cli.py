@@ -156,7 +156,7 @@ def test_demo_load_simulates_days_and_a_loaded_demo_catches_up(cli_env: Path) ->
     from datetime import timedelta
 
     from db.engine import make_engine, session_scope
-    from services import clock
+    from services.core import clock
     from services.demo import live
 
     assert run("db", "upgrade").exit_code == 0

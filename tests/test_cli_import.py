@@ -127,7 +127,7 @@ def test_refusals_and_bad_usage(district: dict, monkeypatch: pytest.MonkeyPatch)
 
 def test_a_session_token_from_the_environment_signs_in(district: dict,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from services import auth
+    from services.accounts import auth
 
     with session_scope(district["engine"], write=True) as s:
         token = auth.sign_in(s, username="clerk", password=f.PASSWORD).token

@@ -48,8 +48,9 @@ from db.models import (
     User,
     UserCommunity,
 )
-from services.demo import is_demo_loaded, load_demo
-from services.errors import Invalid
+from services.core import system
+from services.core.errors import Invalid
+from services.demo import load_demo
 
 TZ = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 11, 29)
@@ -151,7 +152,7 @@ def test_counts(demo: Engine) -> None:
         assert _count(s, Member, Member.active.is_(True)) >= 1300
         assert _count(s, SocialUnit) >= 150
         assert _count(s, Lead) == 20_000
-        assert is_demo_loaded(s)
+        assert system.demo_loaded(s)
         setting = json.loads(s.execute(text(
             "SELECT value FROM system_setting WHERE key = 'demo_loaded'")).scalar_one())
         assert setting["seed"] == 20260701 and setting["today"] == TODAY.isoformat()

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, func, or_, select
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import AuditLog, Dispute, IncidentCount, Lead, LeadEvent, Presence, Task, User
-from services.auth import actor_for
-from services.clock import day_start
+from services.accounts.auth import actor_for
+from services.core.clock import day_start
 from services.demo import live, load_demo
 from services.stats import disputes, incidents, presence
 from services.stats.periods import period_for
@@ -134,7 +134,7 @@ def test_a_simulated_week_has_escalations_made_by_the_sweeps_rule(tmp_path) -> N
     times, escalates each at its first sweep after the deadline, and nothing else escalates.
     (Leads still open from the history are escalated too when their deadline passes, as the
     worker would; nobody in the simulation works on those.)"""
-    from services.leadstate import UNACCEPTED_STATUSES
+    from services.core.leadstate import UNACCEPTED_STATUSES
     from services.worker import EVERY_S
 
     loaded = date(2026, 10, 12)
@@ -224,7 +224,8 @@ def test_simulation_on_each_backend(engine: Engine) -> None:
 
 
 def test_the_worker_plays_the_district_in_demo_mode_only(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from services import clock, worker
+    from services import worker
+    from services.core import clock
 
     engine = _load(tmp_path, clock.local_today(), 3_000)
     midnight = day_start(clock.local_today())

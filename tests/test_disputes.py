@@ -12,7 +12,7 @@ from sqlalchemy import select
 from db.engine import session_scope
 from db.models import AuditLog, Dispute
 from services import disputes, leads
-from services.errors import Conflict, Invalid, NotFound, PermissionDenied
+from services.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from tests import factories as f
 from tests.leads_world import build
 

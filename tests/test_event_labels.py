@@ -16,8 +16,8 @@ from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import LeadEvent
 from services import leads
-from services.clock import day_start
-from ui.i18n import LANGUAGES, catalogue
+from services.core.clock import day_start
+from ui.core.i18n import LANGUAGES, catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITERS = {"LeadEvent": ("action", None), "record_step": ("action", 3),

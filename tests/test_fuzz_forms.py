@@ -23,11 +23,15 @@ from sqlalchemy.orm import Session
 from db.base import Base
 from db.engine import session_scope
 from db.models import AuditLog
-from services import auth, case_measures, cases, disputes, presence, system, users
+from services import disputes, presence
+from services.accounts import auth, users
 from services.alerts import drafts
 from services.alerts.common import Target
-from services.clock import now as utc_now
-from services.errors import ServiceError
+from services.cases import files as cases
+from services.cases import measures as case_measures
+from services.core import system
+from services.core.clock import now as utc_now
+from services.core.errors import ServiceError
 from services.leads import report_lead
 from services.stats import importer
 from services.stats.importfile import read_export

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.i18n import catalogue
+from ui.core.i18n import catalogue
 
 GLOSSARY = Path(__file__).resolve().parent.parent / "docs" / "GLOSSARY.md"
 KEY = re.compile(r"`([a-z0-9_.]+)`")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from db.models import IncidentCount, Lead
-from services import home
+from services.core.leadstate import DONE_STATUSES, OPEN_STATUSES
 from services.leads.common import STATUSES
-from services.leadstate import DONE_STATUSES, OPEN_STATUSES
+from services.stats import home
 from tests import factories as f
 
 NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai

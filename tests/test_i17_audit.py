@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog
-from services import audit, audit_query
-from services.actor import Perm
-from services.audit_query import AuditFilter, FieldChange, Named
+from services.admin import audit_query
+from services.admin.audit_query import AuditFilter, FieldChange, Named
+from services.core import audit
+from services.core.actor import Perm
 from services.stats.importer import import_incidents
 from services.stats.importfile import read_export
 from tests import apptest_util
@@ -30,7 +31,7 @@ from tests.audit_codes import (
     entity_codes,
     field_names,
 )
-from ui.i18n import catalogue
+from ui.core.i18n import catalogue
 
 app_env = apptest_util.app_env
 PAGE = str(ROOT / "pages/admin_audit.py")
@@ -69,7 +70,7 @@ def _fake(source: str) -> Resolver:
 
 
 def test_the_scan_sees_a_new_code_and_refuses_one_it_cannot_follow() -> None:
-    head = "from services import audit\n"
+    head = "from services.core import audit\n"
     new = _fake(head + "def f(s, a):\n    audit.record(s, actor=a, action='leads.teleport')\n")
     assert "leads.teleport" in action_codes(new)  # and the label test above would fail
     blind = _fake(head + "def f(s, a):\n    audit.record(s, actor=a, action=pick())\n")

@@ -10,12 +10,14 @@ import pytest
 from streamlit.proto.Dataframe_pb2 import Dataframe as DataframeProto
 from streamlit.testing.v1 import AppTest
 
-from services import auth, cases, disputes
-from services.actor import ROLE_PERMS, Role
+from services import disputes
+from services.accounts import auth
+from services.cases import files as cases
+from services.core.actor import ROLE_PERMS, Role
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, app_env  # noqa: F401
-from ui import nav
-from ui.i18n import translate
+from ui.core import nav
+from ui.core.i18n import translate
 
 ROLES = [Role.ADMIN, Role.SUPERVISOR, Role.OFFICER, Role.GRID_WORKER, Role.DISPLAY]
 # How a page opens the one record of the world: a link's ?id=, or the first row of its list.

@@ -15,7 +15,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from db.models import IncidentCount
-from services.clock import local_today
+from services.core.clock import local_today
 from services.stats import fmt, incidents, presence
 from services.stats.briefing import weekly_briefing
 from services.stats.common import Change
@@ -23,7 +23,7 @@ from tests import apptest_util
 from tests import factories as f
 from tests import stats_world as sw
 from tests.apptest_util import ROOT, AppEnv, new_app, sign_in
-from ui.i18n import translate
+from ui.core.i18n import translate
 
 app_env = apptest_util.app_env
 STATS = str(ROOT / "pages/statistics.py")

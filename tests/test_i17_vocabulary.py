@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui.i18n import catalogue, translate
+from ui.core.i18n import catalogue, translate
 
 
 def test_the_escalated_status_and_the_escalate_action_read_shengji() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ui.i18n import catalogue, translate
+from ui.core.i18n import catalogue, translate
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from tests import factories as f
 from tests import sheet_files as sf
 from tests.apptest_util import ROOT, AppEnv, app_env, new_app, sign_in  # noqa: F401
 from tests.roster_world import build
-from ui.i18n import translate
+from ui.core.i18n import translate
 
 PAGES = {"import_file": str(ROOT / "pages" / "incident_import.py"),
          "imp_file": str(ROOT / "pages" / "roster_import.py")}

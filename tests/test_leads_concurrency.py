@@ -11,8 +11,9 @@ from sqlalchemy import Engine, func, select
 
 from db.engine import session_scope
 from db.models import Lead, LeadEvent
-from services import audit, leads
-from services.errors import Conflict, Invalid
+from services import leads
+from services.core import audit
+from services.core.errors import Conflict, Invalid
 from tests.leads_world import World, build
 
 WRITERS, EACH = 8, 500

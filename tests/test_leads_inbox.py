@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog
 from services import leads
-from services.errors import Invalid, NotFound
+from services.core.errors import Invalid, NotFound
 from tests.leads_world import World, build
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Lead, LeadEvent, LeadPhoto
 from services import leads
-from services.errors import Invalid, NotFound, PermissionDenied
+from services.core.errors import Invalid, NotFound, PermissionDenied
 from tests.images import PNG
 from tests.leads_world import World, build
 
@@ -114,7 +114,7 @@ def test_a_lead_waiting_for_the_reporter_is_not_escalated_when_overdue(
         session: Session, w: World) -> None:
     from datetime import timedelta
 
-    from services import clock
+    from services.core import clock
 
     view = _lead(session, w)
     _ask(session, w, view)

@@ -170,7 +170,7 @@ def test_officer_records_a_lead_as_a_dispute_then_finds_the_link(env: AppEnv) ->
 def test_the_inbox_marks_overdue_leads_in_red_and_only_those(env: AppEnv) -> None:
     from datetime import timedelta
 
-    from services import clock
+    from services.core import clock
 
     with env.session() as s:
         w = build(s)

@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Deadline, DispatchRule, Lead, LeadEvent, LeadPhoto
-from services import clock, home, leads
-from services.errors import Invalid, NotFound, PermissionDenied
+from services import leads
+from services.core import clock
+from services.core.errors import Invalid, NotFound, PermissionDenied
+from services.stats import home
 from tests import factories as f
 from tests.images import JPEG, PNG
 from tests.leads_world import World, build

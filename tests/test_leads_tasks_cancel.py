@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from db.engine import session_scope
 from db.models import AuditLog, LeadEvent, Task
 from services import leads
-from services.actor import Actor
-from services.errors import Conflict, Invalid, NotFound, ServiceError
+from services.core.actor import Actor
+from services.core.errors import Conflict, Invalid, NotFound, ServiceError
 from services.leads.tasks import REASON_MAX
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, app_env, new_app, sign_in, texts  # noqa: F401

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from db.engine import session_scope
 from db.models import AuditLog, Lead, LeadEvent, SocialUnit, Task
 from services import leads
-from services.errors import Invalid, NotFound, PermissionDenied
+from services.core.errors import Invalid, NotFound, PermissionDenied
 from services.leads.unit_tasks import give_task_to_unit, record_unit_report
 from tests.leads_world import build
 

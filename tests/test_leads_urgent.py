@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from services import leads
-from services.actor import Actor
+from services.core.actor import Actor
 from tests import factories as f
 from tests.leads_world import World, build
 

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from db.engine import session_scope
 from db.models import AuditLog, Lead, LeadEvent, Officer
-from services import clock, leads, roster, users
-from services.actor import Actor
-from services.errors import Conflict, NotFound, PermissionDenied
+from services import leads, roster
+from services.accounts import users
+from services.core import clock
+from services.core.actor import Actor
+from services.core.errors import Conflict, NotFound, PermissionDenied
 from tests.leads_world import World, build
 from tests.test_leads_concurrency import _run_all
 

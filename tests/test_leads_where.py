@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from services import leads
-from services.errors import Invalid
+from services.core.errors import Invalid
 from tests import factories as f
 from tests.images import picture
 from tests.leads_world import World, build

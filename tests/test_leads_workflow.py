@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Lead, LeadEvent, User
 from services import leads
-from services.errors import Conflict, Invalid, NotFound, PermissionDenied
+from services.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from tests.leads_world import World, build
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from db.settings import ConfigError, Settings, load_settings
-from services.worker import cli as worker_cli
-from ui import map_tiles
+from services.cli import processes as worker_cli
+from ui.maps import tiles as map_tiles
 
 BOX = (106.38, 29.40, 106.55, 29.53)  # about the demo district
 TEMPLATE = "http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png"

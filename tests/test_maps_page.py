@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from services import clock
+from services.core import clock
 from tests import apptest_util
 from tests import factories as f
 from tests import map_data as md

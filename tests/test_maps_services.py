@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from db.models import Lead
 from services import maps
-from services.actor import Actor
-from services.errors import Invalid, PermissionDenied
-from services.leadstate import is_open
+from services.core.actor import Actor
+from services.core.errors import Invalid, PermissionDenied
+from services.core.leadstate import is_open
 from services.maps.coverage import alert_areas, grid_coverage, response_units
 from services.maps.filters import MapFilters
 from services.maps.leads import lead_layer

@@ -8,9 +8,9 @@ import pytest
 
 from services.maps import MapView
 from tests.factories import square
-from ui.map_deck import bounds_of, fit_view
-from ui.map_legend import DIVERGING, NO_DATA, ZERO, diverging, sequential
-from ui.maps import MapOptions, build_map, small_map
+from ui.maps.build import MapOptions, build_map, small_map
+from ui.maps.deck import bounds_of, fit_view
+from ui.maps.legend import DIVERGING, NO_DATA, ZERO, diverging, sequential
 
 
 def _offline(spec: dict) -> None:
@@ -180,7 +180,7 @@ def test_grids_switched_off_are_lines_that_appear_as_the_map_is_zoomed_in() -> N
 
     from pydeck import ViewState
 
-    from ui.map_deck import metres_per_pixel
+    from ui.maps.deck import metres_per_pixel
 
     grid = {"type": "Feature", "geometry": square(29.48, 106.48, 0.001),
             "properties": {"id": 5, "name": "双林一网格", "code": "G-05"}}

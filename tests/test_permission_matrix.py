@@ -1,7 +1,7 @@
 """The permission matrix: every role × every service action, and every role × every page.
 
 Figures: 0 unauthorised successes, 0 wrong refusals, 0 unguarded actions. Run with -s to
-see the counts. Truth is services.actor.ROLE_PERMS (and each page's PageSpec.perm).
+see the counts. Truth is services.core.actor.ROLE_PERMS (and each page's PageSpec.perm).
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from db.engine import session_scope
-from services import auth, users
-from services.actor import ROLE_PERMS, Perm, Role
-from services.backup import backup_sqlite
+from services.accounts import auth, users
+from services.admin.backup import backup_sqlite
+from services.core.actor import ROLE_PERMS, Perm, Role
 from tests import browser_util
 from tests.leads_world import build
 from tests.permission_probe import SELF_SERVICE, actions, outcome, probe, world_ids
-from ui import nav
-from ui.i18n import translate
+from ui.core import nav
+from ui.core.i18n import translate
 
 ROOT = Path(__file__).resolve().parent.parent
 demo_dir = browser_util.demo_dir  # the session's small demo district (built once)
@@ -31,8 +31,8 @@ ROLE_OF = {"admin": Role.ADMIN, "district_sup": Role.SUPERVISOR, "officer1": Rol
 # Guarded by a relationship to the record rather than by a role permission: a role without
 # the permission may only ever get nothing (or a refusal).
 RECORD_RULES = {
-    "services.cases.list_cases": Perm.VIEW_CASES,
-    "services.case_measures.overdue_measures": Perm.VIEW_CASES,
+    "services.cases.files.list_cases": Perm.VIEW_CASES,
+    "services.cases.measures.overdue_measures": Perm.VIEW_CASES,
     # every role may see leads and alerts: these follow the lead's or alert's visibility,
     # which the cross-community attempts in test_security_scope.py exercise
     "services.leads.photos.read_photo": Perm.VIEW_LEADS,
@@ -49,7 +49,7 @@ ONLY = {
 # Roles that hold the permission but reach a record only through a relationship to it: a grid
 # worker opens only the files with a measure of theirs, and the probe's grid worker has none,
 # so opening the probe's file must be refused (test_cases.py opens one with a measure).
-NOT_THEIRS = {"services.cases.open_file": {Role.GRID_WORKER}}
+NOT_THEIRS = {"services.cases.files.open_file": {Role.GRID_WORKER}}
 # Inner steps of a gated action (the form that calls them is gated), returning only choices
 # any reporter sees (every role may report leads); and the dispatch of waiting leads, a system
 # step (like the overdue sweep) run after a gated roster, account or rule change or by the

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from db.models import AuditLog, Presence
 from services import presence
-from services.clock import TZ
-from services.errors import Invalid, PermissionDenied
+from services.core.clock import TZ
+from services.core.errors import Invalid, PermissionDenied
 from tests import factories as f
 
 MONDAY = date(2025, 3, 10)

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from db.models import Member
 from services import roster
-from services.errors import Invalid
+from services.core.errors import Invalid
 from tests import roster_files as rf
 from tests.roster_world import build, id_number
-from ui.roster_common import import_aliases
+from ui.roster.common import import_aliases
 
 WEEKDAYS_EVENINGS = {"days": [0, 1, 2, 3, 4], "from": "18:00", "to": "22:00"}
 
@@ -147,7 +147,7 @@ def test_the_bulk_table_edits_availability_as_text(session: Session) -> None:
 
 def test_every_import_field_has_a_label_in_both_languages() -> None:
     from services.roster.importfile import FIELDS
-    from ui.i18n import catalogue
+    from ui.core.i18n import catalogue
 
     for lang in ("zh", "en"):
         missing = [f for kind in FIELDS for f in FIELDS[kind]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Member
 from services import roster
-from services.errors import Conflict, Invalid, NotFound
+from services.core.errors import Conflict, Invalid, NotFound
 from tests.roster_world import RosterWorld, build, id_number
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Community, Member, Officer, SocialUnit, Team
 from services import roster
-from services.errors import Conflict, Invalid, NotFound, PermissionDenied
+from services.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from tests import factories as f
 from tests.roster_world import build, id_number
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from services import roster
-from services.errors import Invalid, PermissionDenied
+from services.core.errors import Invalid, PermissionDenied
 from services.roster.common import available_at, clean_availability
 from tests.roster_world import build
 

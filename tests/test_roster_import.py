@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Member, Membership, SocialUnit
 from services import roster
-from services.errors import Invalid, PermissionDenied
+from services.core.errors import Invalid, PermissionDenied
 from tests import roster_files as rf
 from tests.roster_world import RosterWorld, build
-from ui.roster_common import import_aliases
+from ui.roster.common import import_aliases
 
 ALIASES = import_aliases()
 

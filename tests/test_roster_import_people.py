@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Member, Membership, Team
 from services import roster
-from services.errors import Invalid
-from services.masking import mask_id
+from services.core.errors import Invalid
+from services.core.masking import mask_id
 from services.roster.importmembers import CHECK_LIMIT, ELSEWHERE, ELSEWHERE_PER_DAY
 from tests import factories as f
 from tests import roster_corpus as rc
 from tests import sheet_files as sf
 from tests.roster_world import RosterWorld, build
-from ui.roster_common import import_aliases
+from ui.roster.common import import_aliases
 
 ALIASES = import_aliases()
 EXCEL = "roster_imp.id_excel_number"

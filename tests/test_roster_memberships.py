@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from db.migrate import upgrade
 from db.models import AuditLog, Community, Member, Membership, Team
 from services import roster
-from services.errors import Invalid, NotFound
+from services.core.errors import Invalid, NotFound
 from services.roster.coverage import counts_by_community
 from tests import factories as f
 from tests.conftest import BACKENDS, PG_URL, _drop_pg, _pg_engine

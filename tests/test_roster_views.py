@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Member
 from services import roster
-from services.errors import NotFound, PermissionDenied
+from services.core.errors import NotFound, PermissionDenied
 from tests import factories as f
 from tests.roster_world import build
 

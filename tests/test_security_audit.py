@@ -13,10 +13,12 @@ from db.ddl import audit_guard_installed, drop_audit_guard
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import AuditLog
-from services import audit, audit_query, users
-from services.audit_query import AuditFilter
+from services.accounts import users
+from services.admin import audit_query
+from services.admin.audit_query import AuditFilter
 from services.cli import main
-from services.errors import PermissionDenied
+from services.core import audit
+from services.core.errors import PermissionDenied
 from tests import factories as f
 from tests.concurrently import run_concurrently
 from tests.conftest import BACKENDS, PG_URL, _drop_pg, _pg_engine
@@ -235,6 +237,6 @@ def test_postgres_app_role_without_update_delete_privilege(pg_engine: Engine) ->
     ("", ""),
 ])
 def test_free_text_masking_touches_only_the_numbers(typed: str, shown: str) -> None:
-    from services.masking import mask_text
+    from services.core.masking import mask_text
 
     assert mask_text(typed) == shown

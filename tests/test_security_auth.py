@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from db.base import utcnow
 from db.engine import make_engine, session_scope
 from db.models import AuditLog, AuthSession, SignInAttempt, User
-from services import auth, passwords, users
-from services.errors import AuthFailed, Invalid, Locked
+from services.accounts import auth, passwords, users
+from services.core.errors import AuthFailed, Invalid, Locked
 from tests import factories as f
 from tests.conftest import PG_URL
 

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import AuditLog, AuthSession, User
-from services import audit, auth, users
+from services.accounts import auth, users
 from services.cli import main
+from services.core import audit
 from tests import factories as f
 
 SECRET = "a long enough secret"  # noqa: S105 - a test account
@@ -51,7 +52,7 @@ def _counts(path: Path) -> tuple[int, int, int]:
 
 def test_backup_while_users_write_is_complete_and_consistent(live, tmp_path: Path,
                                                              monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("services.auth.BCRYPT_ROUNDS", 4)  # many users, quickly
+    monkeypatch.setattr("services.accounts.auth.BCRYPT_ROUNDS", 4)  # many users, quickly
     stop = threading.Event()
     written: list[int] = []
 

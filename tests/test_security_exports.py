@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from db.models import SocialUnit
 from services import leads, roster
+from services.core.spreadsheet import FORMULA_START, csv_bytes, safe_cell, xlsx_bytes
 from services.leads import InboxFilters
-from services.spreadsheet import FORMULA_START, csv_bytes, safe_cell, xlsx_bytes
 from services.stats import teams
 from services.stats.export import csv_bytes as stats_csv
 from services.stats.export import xlsx_bytes as stats_xlsx
@@ -118,11 +118,11 @@ def test_roster_exports_carry_no_formula_and_no_lone_apostrophe(
 
 WRITERS = {"to_csv", "to_excel", "ExcelWriter", "Workbook", "writer", "DictWriter"}
 # The import templates hold only the translated column names (no user text).
-ALLOWED = {"services/spreadsheet.py", "services/roster/importfile.py"}
+ALLOWED = {"services/core/spreadsheet.py", "services/roster/importfile.py"}
 
 
 def test_every_download_goes_through_the_one_helper() -> None:
-    """No module but services/spreadsheet.py writes CSV or Excel files."""
+    """No module but services/core/spreadsheet.py writes CSV or Excel files."""
     offenders = []
     for path in [*ROOT.glob("services/**/*.py"), *ROOT.glob("ui/**/*.py"),
                  *ROOT.glob("pages/*.py")]:

@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from db.engine import session_scope, write_connection
 from db.models import User
 from db.settings import ConfigError, load_settings
-from services import auth, users
-from services.errors import AuthFailed, Invalid, PermissionDenied
+from services.accounts import auth, users
+from services.core.errors import AuthFailed, Invalid, PermissionDenied
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,19 +101,19 @@ def test_no_page_or_helper_renders_raw_html() -> None:
             literal = all(isinstance(a, ast.Constant) for a in call.args)
             if isinstance(func, ast.Attribute) and func.attr == "html" and not literal \
                     and "from html import escape" not in source \
-                    and path != ROOT / "ui" / "stylesheet.py":
+                    and path != ROOT / "ui" / "core" / "stylesheet.py":
                 offenders.append(f"{path.name}:{call.lineno}")
             if isinstance(func, ast.Attribute) and func.attr == "apply" \
                     and isinstance(func.value, ast.Name) and func.value.id == "stylesheet":
-                # style sheets are named by a literal, one of the files in ui/css
+                # style sheets are named by a literal, one of the files in ui/core/css
                 assert len(call.args) == 1 and isinstance(call.args[0], ast.Constant), \
                     f"{path.name}:{call.lineno}"
-                assert (ROOT / "ui" / "css" / f"{call.args[0].value}.css").is_file()
+                assert (ROOT / "ui" / "core" / "css" / f"{call.args[0].value}.css").is_file()
     assert offenders == []
 
 
 def test_a_style_sheet_is_only_one_of_our_files() -> None:
-    from ui import stylesheet
+    from ui.core import stylesheet
     with pytest.raises(ValueError):
         stylesheet.apply("../../etc/passwd")
     with pytest.raises(ValueError):

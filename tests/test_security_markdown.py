@@ -1,13 +1,13 @@
 """Issue 14, finding 4: no user-typed text reaches a Markdown renderer. Every Streamlit call
 in pages/ and ui/ that renders Markdown gets literals, catalogue texts, numbers and times,
-or values passed through the one escaping helper `ui.markdown.md`."""
+or values passed through the one escaping helper `ui.core.markdown.md`."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-from ui.markdown import md
+from ui.core.markdown import md
 
 ROOT = Path(__file__).resolve().parent.parent
 # Streamlit calls whose text argument (or label) is rendered as Markdown.
@@ -34,19 +34,19 @@ SAFE_PARAMS = {"n", "count", "id", "ids", "total", "page", "pages", "max", "min"
 BUILT_HERE = {
     "pages/report_lead.py": {"done"}, "pages/board.py": {"flash"},
     "pages/admin_rules.py": {"flash"}, "pages/alert.py": {"flash"},
-    "ui/record_forms.py": {"message"}, "ui/roster_forms.py": {"message"},
-    "ui/leads_actions.py": {"flash[2]", "label"}, "ui/leads_tasks.py": {"message", "title"},
-    "ui/leads_widgets.py": {"title"}, "ui/map_controls.py": {"label"},
-    "ui/roster_sections.py": {"title"}, "ui/disputes_forms.py": {"title"},
-    "ui/presence_forms.py": {"s"}, "ui/worker_status.py": {"s"},
-    "ui/leads_watch.py": {"text"}, "ui/leads_notices.py": {"text", "_text(item)"},
-    "ui/roster_import.py": {"star"}, "ui/stats_import.py": {"star"},
-    "pages/incident_import.py": {"params"}, "ui/stats_controls.py": {"params"},
-    "ui/roster_import_review.py": {"name"},
-    "ui/leads_report.py": {"text"},  # report_done: t("leads.reported", ...) and photo count
-    "ui/leads_locate.py": {"where"},  # where = md(...) just above
+    "ui/core/record_forms.py": {"message"}, "ui/roster/forms.py": {"message"},
+    "ui/leads/actions.py": {"flash[2]", "label"}, "ui/leads/tasks.py": {"message", "title"},
+    "ui/leads/widgets.py": {"title"}, "ui/maps/controls.py": {"label"},
+    "ui/roster/sections.py": {"title"}, "ui/disputes/forms.py": {"title"},
+    "ui/presence/forms.py": {"s"}, "ui/admin/worker_status.py": {"s"},
+    "ui/shell/watch.py": {"text"}, "ui/leads/notices.py": {"text", "_text(item)"},
+    "ui/roster/imports.py": {"star"}, "ui/stats/imports.py": {"star"},
+    "pages/incident_import.py": {"params"}, "ui/stats/controls.py": {"params"},
+    "ui/roster/import_review.py": {"name"},
+    "ui/leads/report.py": {"text"},  # report_done: t("leads.reported", ...) and photo count
+    "ui/leads/locate.py": {"where"},  # where = md(...) just above
     # cut = fmt.shown_of(...) (numbers only); _single: the community name through md
-    "ui/stats_views.py": {"cut", "_single(ranking.iloc[0])"}, "ui/stats_work.py": {"cut"},
+    "ui/stats/views.py": {"cut", "_single(ranking.iloc[0])"}, "ui/stats/work.py": {"cut"},
 }
 
 
@@ -101,7 +101,7 @@ def _unsafe_calls() -> list[str]:
 def test_no_user_text_reaches_a_markdown_renderer() -> None:
     unsafe = _unsafe_calls()
     print(f"\nmarkdown: {len(unsafe)} calls render a value that is not a literal, a catalogue "
-          "text or escaped with ui.markdown.md")
+          "text or escaped with ui.core.markdown.md")
     assert unsafe == []
 
 

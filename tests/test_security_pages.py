@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from db.models import AuditLog, AuthSession, User
-from services import auth
+from services.accounts import auth
 from tests import apptest_util
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, new_app, sign_in, texts

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AlertPhoto, Lead, LeadPhoto
 from services import leads
-from services.errors import Invalid
+from services.core.errors import Invalid
 from services.leads.photos import MAX_PIXELS, check_photos, clean_photo, photo_gps
 from tests.apptest_util import AppEnv, app_env  # noqa: F401
 from tests.images import JPEG, PNG, hostile_photos, picture
@@ -136,7 +136,7 @@ def test_a_photo_that_cannot_be_shown_never_stops_the_lead_page(
     """Files stored before photos were checked: junk, a pixel bomb, one missing from disk."""
     from tests import factories as f
     from tests.apptest_util import ROOT, new_app, sign_in, texts
-    from ui.i18n import translate
+    from ui.core.i18n import translate
 
     folder = tmp_path / "photos"
     folder.mkdir()

@@ -17,8 +17,9 @@ from sqlalchemy import Engine, func, select, text
 
 from db.engine import session_scope
 from db.models import AssistanceCase, AuditLog, Member
-from services import audit, cases
-from services.errors import Conflict
+from services.cases import files as cases
+from services.core import audit
+from services.core.errors import Conflict
 from tests import roster_files as rf
 from tests.concurrently import run_concurrently
 from tests.leads_world import build as build_leads
@@ -78,8 +79,8 @@ from sqlalchemy import select
 from db.engine import make_engine, session_scope
 from db.models import User
 from services import roster
-from services.auth import actor_for
-from ui.roster_common import import_aliases
+from services.accounts.auth import actor_for
+from ui.roster.common import import_aliases
 
 url, schema, username, path, wait = sys.argv[1:6]
 kw = {"connect_args": {"options": f"-csearch_path={schema}"}} if schema else {}

@@ -9,8 +9,9 @@ from sqlalchemy import Engine, select
 
 from db.engine import session_scope
 from db.models import AuditLog, LeadEvent
-from services import cases, disputes, leads
-from services.errors import NotFound, PermissionDenied
+from services import disputes, leads
+from services.cases import files as cases
+from services.core.errors import NotFound, PermissionDenied
 from services.roster.reveal import reveal
 from tests import factories as f
 from tests.leads_world import World, build

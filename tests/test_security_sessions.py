@@ -8,8 +8,8 @@ from sqlalchemy import Engine, select
 
 from db.engine import session_scope
 from db.models import AuditLog, AuthSession, UserCommunity
-from services import auth, users
-from services.errors import Invalid
+from services.accounts import auth, users
+from services.core.errors import Invalid
 from tests import factories as f
 from tests.apptest_util import AppEnv, app_env, new_app, sign_in  # noqa: F401
 

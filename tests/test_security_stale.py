@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from db.models import LeadEvent, Member, User
 from services import leads, roster
-from services.errors import Conflict
+from services.core.errors import Conflict
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, app_env, new_app, sign_in, texts  # noqa: F401
 from tests.leads_world import build as leads_world

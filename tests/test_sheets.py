@@ -305,9 +305,10 @@ def test_every_message_key_is_in_both_catalogues() -> None:
     import json
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1] / "ui" / "locales"
-    text = "".join(p.read_text(encoding="utf-8") for p in (root.parent.parent / "services"
-                                                           / "sheets").glob("*.py"))
+    top = Path(__file__).resolve().parents[1]
+    root = top / "ui" / "core" / "locales"
+    text = "".join(p.read_text(encoding="utf-8")
+                   for p in (top / "services" / "sheets").glob("*.py"))
     import re
     keys = set(re.findall(r'"(sheets\.[a-z_.]+)"', text)) - {"sheets.child"}
     keys |= {k for _, _, k in sf.HOSTILE.values()}

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import User
-from services.auth import actor_for
+from services.accounts.auth import actor_for
 from services.stats import disputes, incidents, presence
 from services.stats.periods import period_for
 

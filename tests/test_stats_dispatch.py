@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Community, ImportedIncident, ImportMapping, IncidentCount
-from services.errors import Invalid
+from services.core.errors import Invalid
 from services.stats import importmap
 from services.stats.importer import import_incidents, plan_import
 from services.stats.importfile import detect_mode, guess_mapping, read_export

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from db.models import Dispute
-from services.errors import NotFound
+from services.core.errors import NotFound
 from services.stats import disputes
 from services.stats.periods import Period
 from tests import stats_world as sw

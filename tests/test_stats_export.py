@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from sqlalchemy.orm import Session
 
-from services.errors import PermissionDenied
+from services.core.errors import PermissionDenied
 from services.stats import fmt, incidents
 from services.stats.briefing import weekly_briefing
 from services.stats.export import csv_bytes, xlsx_bytes
 from services.stats.periods import since_july
 from tests import stats_world as sw
-from ui.i18n import translate
+from ui.core.i18n import translate
 
 
 def test_csv_has_a_bom_and_keeps_chinese() -> None:

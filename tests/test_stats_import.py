@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Community, IncidentCount
-from services.errors import Invalid, PermissionDenied
+from services.core.errors import Invalid, PermissionDenied
 from services.stats.importer import import_incidents, plan_import
 from services.stats.importfile import guess_mapping as guess
 from services.stats.importfile import read_export

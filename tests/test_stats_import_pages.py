@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from db.models import AuditLog, ImportedIncident, ImportMapping, Station
-from services.clock import local_today
+from services.core.clock import local_today
 from tests import factories as f
 from tests import sheet_files as sf
 from tests import stats_world as sw

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from services.errors import NotFound, PermissionDenied
+from services.core.errors import NotFound, PermissionDenied
 from services.stats import incidents
 from services.stats.periods import Period, pct_change
 from tests import stats_world as sw

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from db.models import IncidentCount, LeadEvent
-from services.clock import local_today
+from services.core.clock import local_today
 from services.stats import incidents
 from services.stats.periods import since_july
 from tests import apptest_util
@@ -114,7 +114,7 @@ def test_a_statistics_download_is_audited_as_an_export_when_it_is_built(
 
     from db.models import AuditLog
     from services.stats.export import csv_bytes
-    from ui.stats_controls import audited
+    from ui.stats.controls import audited
 
     w = _world(app_env)
     built = audited(w.admin, "stats.incidents", "csv",
@@ -134,7 +134,7 @@ def test_a_statistics_run_checks_the_sign_in_session_only_in_the_guards(
         app_env: AppEnv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The guard checks the session once per run; the tables' download buttons use the actor
     it checked, where each table cost one more check (2 with one table, 3 with two)."""
-    from services import auth
+    from services.accounts import auth
 
     w = _world(app_env)
     at = sign_in(new_app(), w.admin.username, f.PASSWORD)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from db.models import Presence, Team
-from services.errors import Invalid
+from services.core.errors import Invalid
 from services.stats import presence, teams
 from services.stats.periods import Period
 from tests import factories as f

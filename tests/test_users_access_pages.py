@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditLog, User, UserCommunity
-from services import auth, users
-from services.errors import Invalid, PermissionDenied
+from services.accounts import auth, users
+from services.core.errors import Invalid, PermissionDenied
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, app_env, new_app, sign_in, texts  # noqa: F401
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.validation import (
+from services.core.validation import (
     id_check_character,
     normal_id_number,
     normal_phone,
@@ -15,7 +15,7 @@ from services.validation import (
     validate_mobile,
     validate_phone,
 )
-from ui.i18n import catalogue
+from ui.core.i18n import catalogue
 
 
 def _id(first17: str) -> str:

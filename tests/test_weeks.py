@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from db.models import Presence
-from services import clock, presence
-from services.clock import TZ
+from services import presence
+from services.core import clock
+from services.core.clock import TZ
 from services.stats import presence as stats_presence
 from tests import factories as f
 from tests.apptest_util import app_env  # noqa: F401

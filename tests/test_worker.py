@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from db.engine import session_scope
 from db.models import Alert, AssistanceMeasure, AuditLog, Lead, LeadEvent, WorkerLease
-from services import clock, worker
-from services.errors import PermissionDenied
+from services import worker
+from services.core import clock
+from services.core.errors import PermissionDenied
 from tests import worker_world
 from tests.worker_world import Pending
 
@@ -141,7 +142,7 @@ def test_status_warns_when_the_last_sweep_is_old(engine: Engine, pending: Pendin
 
 def test_a_new_due_date_makes_a_measure_late_again_only_when_it_passes(
         engine: Engine, pending: Pending) -> None:
-    from services import case_measures
+    from services.cases import measures as case_measures
 
     worker.sweep(engine, "a")
     with session_scope(engine, write=True) as s:

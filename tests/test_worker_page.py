@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from db.models import WorkerLease
-from services import clock, worker
+from services import worker
+from services.core import clock
 from tests import factories as f
 from tests.apptest_util import ROOT, AppEnv, app_env, new_app, sign_in  # noqa: F401
 
@@ -40,7 +41,7 @@ def test_a_recent_sweep_shows_its_counts(app_env: AppEnv) -> None:
 
 
 def test_every_job_has_a_label_in_both_languages() -> None:
-    from ui.i18n import LANGUAGES, catalogue
+    from ui.core.i18n import LANGUAGES, catalogue
 
     for lang in LANGUAGES:
         assert [j.name for j in worker.JOBS if f"worker.job.{j.name}" not in catalogue(lang)] == []

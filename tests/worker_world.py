@@ -11,7 +11,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from db.models import Alert, AssistanceCase, AssistanceMeasure, Officer
-from services import clock, leads, users
+from services import leads
+from services.accounts import users
+from services.core import clock
 from tests.leads_world import World, build
 
 

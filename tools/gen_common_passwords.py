@@ -1,4 +1,4 @@
-"""Write services/data/common_passwords.txt: passwords people pick first, lower-case.
+"""Write services/accounts/data/common_passwords.txt: passwords people pick first, lower-case.
 
 Built offline from what public breach-corpus studies keep finding at the top: the same few
 hundred words, names, keyboard walks and digit runs, with the same few suffixes (digits,
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-TARGET = Path(__file__).resolve().parent.parent / "services/data/common_passwords.txt"
+TARGET = Path(__file__).resolve().parent.parent / "services/accounts/data/common_passwords.txt"
 
 WORDS = """
 password passw0rd p@ssword p@ssw0rd pass pa55word letmein welcome welcome1 admin

@@ -1,4 +1,4 @@
-"""Write the command board's sounds (ui/sounds/*.wav) from code: no recording, no network.
+"""Write the command board's sounds (ui/board/sounds/*.wav) from code: no recording, no network.
 
 alarm.wav: a two-tone siren of 1.6 s, looped by the board while an emergency waits.
 chime.wav: a soft two-note bell of 0.9 s, played once for a new urgent lead.
@@ -12,7 +12,7 @@ import wave
 from pathlib import Path
 
 RATE = 16_000
-OUT = Path(__file__).resolve().parent.parent / "ui" / "sounds"
+OUT = Path(__file__).resolve().parent.parent / "ui" / "board" / "sounds"
 
 
 def _tone(freq: float, seconds: float, volume: float, decay: float = 0.0) -> list[float]:

@@ -32,5 +32,3 @@ __all__ = [
     "SocialUnit", "Station", "Subdistrict", "SystemSetting", "Task", "Team", "User",
     "UserCommunity", "WorkerLease",
 ]
-
-import db.ddl  # noqa: E402,F401 - append-only triggers on audit_log for create_all too

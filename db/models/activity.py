@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
+from db import ddl
 from db.base import Base, utcnow
 
 
@@ -88,3 +99,7 @@ class AuditLog(Base):
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)  # one record's history
+
+
+# The append-only triggers on audit_log for create_all too, as migration 0002 installs them.
+event.listen(AuditLog.__table__, "after_create", ddl.after_create)

@@ -32,9 +32,9 @@ from services.alerts.read import (
 from services.alerts.respond import acknowledge, record_mobilised, report_sighting
 
 __all__ = [
-    "OUTCOMES", "ROLES", "SKILLS", "STATUSES", "TEAM_KINDS", "AlertDetail", "AlertRow",
-    "AlertView", "Counts", "Mine", "Pending", "Reach", "Sighting", "Target", "acknowledge",
-    "amend", "area_choices", "close_alert", "counts", "expire_alerts", "get_alert", "list_alerts",
-    "mobilisation", "preview", "publish", "read_photo", "recent_outcomes", "recipients_for",
-    "record_mobilised", "report_sighting", "save_draft", "to_acknowledge",
+    "acknowledge", "AlertDetail", "AlertRow", "AlertView", "amend", "area_choices",
+    "close_alert", "Counts", "counts", "expire_alerts", "get_alert", "list_alerts", "Mine",
+    "mobilisation", "OUTCOMES", "Pending", "preview", "publish", "Reach", "read_photo",
+    "recent_outcomes", "recipients_for", "record_mobilised", "report_sighting", "ROLES",
+    "save_draft", "Sighting", "SKILLS", "STATUSES", "Target", "TEAM_KINDS", "to_acknowledge",
 ]

@@ -10,9 +10,9 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Alert, AlertRecipient, Grid
-from services.actor import Actor, Perm, require
-from services.errors import Invalid, NotFound
-from services.scope import check_community
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid, NotFound
+from services.core.scope import check_community
 
 DRAFT, PUBLISHED, SUPERSEDED, CLOSED = "draft", "published", "superseded", "closed"
 STATUSES = (DRAFT, PUBLISHED, SUPERSEDED, CLOSED)

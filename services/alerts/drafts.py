@@ -11,8 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Alert, AlertPhoto
-from services import audit, clock
-from services.actor import Actor, Perm, require
 from services.alerts.common import (
     CLOSED,
     DRAFT,
@@ -27,9 +25,11 @@ from services.alerts.common import (
     view_of,
 )
 from services.alerts.photos import check_photos, photo_ids, store_photos
-from services.concurrency import update_versioned
-from services.errors import Invalid
-from services.text import clean_text
+from services.core import audit, clock
+from services.core.actor import Actor, Perm, require
+from services.core.concurrency import update_versioned
+from services.core.errors import Invalid
+from services.core.text import clean_text
 
 TEXTS = (("origin_region", 100, True), ("case_ref", 64, False), ("title", 200, True),
          ("subject", 4000, True))

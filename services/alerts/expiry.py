@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import Alert
-from services import audit
 from services.alerts.common import PUBLISHED
+from services.core import audit
 
 BATCH = 500
 

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AlertPhoto
-from services.actor import Actor
 from services.alerts.common import load_alert
-from services.errors import NotFound
-from services.leads.photos import ALLOWED, Checked, check_photos, photo_dir, stored_bytes
+from services.core.actor import Actor
+from services.core.errors import NotFound
+from services.leads import ALLOWED, Checked, check_photos, photo_dir, stored_bytes
 
 __all__ = ["check_photos", "photo_ids", "read_photo", "store_photos"]
 

@@ -12,8 +12,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Alert, AlertRecipient, Community, Officer, Team, User
-from services import audit, clock, roster
-from services.actor import Actor, Perm, require
+from services import roster
 from services.alerts.common import (
     DRAFT,
     PUBLISHED,
@@ -27,8 +26,10 @@ from services.alerts.common import (
     view_of,
 )
 from services.alerts.photos import photo_ids
-from services.concurrency import update_versioned
-from services.errors import Invalid
+from services.core import audit, clock
+from services.core.actor import Actor, Perm, require
+from services.core.concurrency import update_versioned
+from services.core.errors import Invalid
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,6 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Alert, AlertRecipient, Community, Grid, Lead, Member
-from services import clock
-from services.actor import Actor, Perm, require
 from services.alerts.common import (
     CLOSED,
     DRAFT,
@@ -23,8 +21,10 @@ from services.alerts.common import (
     view_of,
 )
 from services.alerts.photos import photo_ids
+from services.core import clock
+from services.core.actor import Actor, Perm, require
+from services.core.scope import community_filter
 from services.leads import visible
-from services.scope import community_filter
 
 
 @dataclass(frozen=True)

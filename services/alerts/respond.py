@@ -11,8 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import AlertRecipient
-from services import audit, clock, leads
-from services.actor import Actor, Perm, require
+from services import leads
 from services.alerts.common import (
     PUBLISHED,
     is_recipient,
@@ -20,7 +19,9 @@ from services.alerts.common import (
     mobilisation,
     require_status,
 )
-from services.errors import Invalid, NotFound
+from services.core import audit, clock
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid, NotFound
 from services.leads import LeadView
 
 SIGHTING_CATEGORY = "suspicious"

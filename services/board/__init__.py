@@ -9,8 +9,6 @@ from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from db.models import Community, Officer, PoliceOffice, Station
-from services import clock
-from services.actor import Actor, Perm, require
 from services.board.alarm import (
     ACK,
     SHOWN,
@@ -37,16 +35,24 @@ from services.board.map import BoardMap, MapLead, MapUnit, board_map
 from services.board.saved import save_filters, saved_filters
 from services.board.shift import KINDS, Shift, ShiftFigures, figures, shift, shift_at
 from services.board.units import OFFICER_STATES, TEAM_STATES, Unit, officer_units, team_units
-from services.errors import Invalid, ServiceError
-from services.leads.workflow import act
-from services.scope import community_filter
+from services.core import clock
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid, ServiceError
+from services.core.scope import community_filter
+from services.leads import act
 
-__all__ = ["ACK", "KINDS", "OFFICER_STATES", "SHOWN", "TEAM_STATES", "Acknowledged", "AlarmLead",
-           "AlertInForce", "Board", "Escalation", "Handover", "UnitHours", "handover",
-           "handover_page", "MAP_POINTS", "BoardMap", "MapLead", "MapUnit", "board_map",
-           "BoardFilters", "BoardRow", "Choices", "Unit", "Section", "Shift", "ShiftFigures",
-           "Alarm", "acknowledge", "alarm", "board", "board_choices",
-           "reassign_many", "save_filters", "saved_filters", "shift", "shift_at", "shift_figures"]
+__all__ = [
+    "ACK", "acknowledge", "Acknowledged", "act", "Actor", "Alarm", "alarm", "AlarmLead",
+    "AlertInForce", "Board", "board", "board_choices", "board_map", "BoardFilters", "BoardMap",
+    "BoardRow", "Choices", "clock", "Community", "community_filter", "dataclass", "datetime",
+    "Escalation", "figures", "Handover", "handover", "handover_page", "in_progress", "Invalid",
+    "KINDS", "MAP_POINTS", "MapLead", "MapUnit", "newest_urgent", "Officer", "OFFICER_STATES",
+    "officer_units", "overdue", "Perm", "PoliceOffice", "reassign_many", "require",
+    "save_filters", "saved_filters", "scope_where", "Section", "select", "ServiceError",
+    "Session", "Shift", "shift", "shift_at", "shift_figures", "ShiftFigures", "SHOWN",
+    "sounding", "Station", "TEAM_STATES", "team_units", "totals", "true", "Unit", "UnitHours",
+    "waiting",
+]
 
 
 @dataclass(frozen=True)

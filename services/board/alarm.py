@@ -9,12 +9,11 @@ from sqlalchemy import ColumnElement, exists, func, not_, select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Lead, LeadEvent, User
-from services import clock
-from services.actor import Actor, Perm, require
-from services.errors import Invalid
-from services.leads.common import load_visible
-from services.leads.workflow import record_step
-from services.leadstate import UNACCEPTED_STATUSES
+from services.core import clock
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid
+from services.core.leadstate import UNACCEPTED_STATUSES
+from services.leads import load_visible, record_step
 
 ACK = "board_ack"  # the lead step that records an acknowledgement on the board
 WINDOW = timedelta(hours=12)  # older unacknowledged emergencies are in the late section

@@ -12,15 +12,15 @@ from sqlalchemy.orm import Session
 from db.base import UTCDateTime
 from db.models import Alert, Community, Grid, IncidentCount, Lead, LeadEvent, Officer, Presence
 from db.models import User as AppUser
-from services import clock
-from services.actor import Actor, Perm, require
 from services.board.live import URGENCY_RANK, BoardFilters, Section, _section, late, scope_where
 from services.board.shift import ESCALATIONS, Shift, ShiftFigures, figures
 from services.board.shift import shift as make_shift
-from services.leadstate import UNACCEPTED_STATUSES, is_open
-from services.masking import mask_text
-from services.scope import community_filter
-from services.sqlutil import seconds_between
+from services.core import clock
+from services.core.actor import Actor, Perm, require
+from services.core.leadstate import UNACCEPTED_STATUSES, is_open
+from services.core.masking import mask_text
+from services.core.scope import community_filter
+from services.core.sqlutil import seconds_between
 
 ROWS = 300  # per list: a printed handover of more is not read; each list says of how many
 

@@ -8,13 +8,11 @@ from html import escape
 
 from sqlalchemy.orm import Session
 
-from services import clock, system
-from services.actor import Actor
 from services.board.handover import ROWS, Handover, handover
 from services.board.live import BoardFilters, BoardRow, Section
-from services.stats import fmt
-from services.stats.briefing import STYLE
-from services.stats.fmt import DASH, Text
+from services.core import clock, system
+from services.core.actor import Actor
+from services.stats import DASH, STYLE, Text, fmt
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], text: Text) -> str:

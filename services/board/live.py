@@ -10,9 +10,9 @@ from sqlalchemy import ColumnElement, case, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Community, Lead, LeadEvent, Officer, Station, User
-from services.actor import Actor
-from services.leads.common import visible
-from services.leadstate import UNACCEPTED_STATUSES, is_open, is_overdue
+from services.core.actor import Actor
+from services.core.leadstate import UNACCEPTED_STATUSES, is_open, is_overdue
+from services.leads import visible
 
 ROWS = 40  # per section: a wall screen shows no more; the counts say how many in all
 WAITING = ("new", "dispatched", "returned")

@@ -10,11 +10,11 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Lead, Officer, Presence
-from services import clock
-from services.actor import Actor, Perm, require
 from services.board.live import URGENCY_RANK, WAITING, WORKING, BoardFilters, late, scope_where
-from services.leadstate import is_open
-from services.scope import community_filter
+from services.core import clock
+from services.core.actor import Actor, Perm, require
+from services.core.leadstate import is_open
+from services.core.scope import community_filter
 
 POINTS = 1500  # most urgent first; more would slow every refresh and hide each other anyway
 SPREAD = 0.0012  # degrees: officers checked in to one community drawn around its centre

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.models import SystemSetting
-from services import audit
-from services.actor import Actor, Perm, require
 from services.board.live import BoardFilters
-from services.errors import Invalid
+from services.core import audit
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid
 
 URGENCIES = ("emergency", "urgent", "routine")
 

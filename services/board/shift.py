@@ -10,9 +10,9 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Lead, LeadEvent
-from services import clock
-from services.errors import Invalid
-from services.sqlutil import percentile, seconds_between
+from services.core import clock
+from services.core.errors import Invalid
+from services.core.sqlutil import percentile, seconds_between
 
 DAY_START, NIGHT_START = time(8), time(20)
 KINDS = ("day", "night")

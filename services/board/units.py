@@ -9,9 +9,9 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Lead, LeadEvent, Officer, Presence, Task, Team
-from services.actor import Actor
 from services.board.live import WORKING
-from services.scope import community_filter
+from services.core.actor import Actor
+from services.core.scope import community_filter
 
 OFFICER_STATES = ("off_duty", "on_duty", "in_community", "on_lead", "en_route", "on_scene")
 TEAM_STATES = ("standing_by", "on_task")

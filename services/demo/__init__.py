@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from db.base import Base
 from db.engine import write_connection
 from db.models import District, SystemSetting
-from services import audit
+from services.core import audit
+from services.core.errors import Invalid
 from services.demo import (
     cases,
     disputes,
@@ -37,7 +38,6 @@ from services.demo.names import IdRegistry, PhoneBook
 from services.demo.rand import Rngs
 from services.demo.world import World
 from services.demo.writer import Writer
-from services.errors import Invalid
 
 SETTING_KEY = "demo_loaded"
 Progress = Callable[[str, float], None]
@@ -70,10 +70,6 @@ class DemoSummary:
     alerts: int
     assistance_cases: int
     seconds: float
-
-
-def is_demo_loaded(session: Session) -> bool:
-    return session.get(SystemSetting, SETTING_KEY) is not None
 
 
 def load_demo(engine: sqlalchemy.Engine, *, leads: int | None = None, seed: int = 20260701,

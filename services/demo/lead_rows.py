@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 
 from db.models import Lead, LeadEvent
+from services.core.leadstate import closed_level
 from services.demo import lead_tasks, texts
 from services.demo.leads import CATEGORIES, DEADLINES, LEVELS, URGENCIES, Leads
 from services.demo.world import World
 from services.demo.writer import Writer
-from services.leadstate import closed_level
 
 CHUNK = 20_000
 FULL_HISTORY_DAYS = 90  # older leads keep a compact history: created .. closed, five events

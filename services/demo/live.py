@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import sqlalchemy
 from sqlalchemy import select
@@ -21,24 +20,10 @@ from sqlalchemy.orm import Session
 
 from db.models import SystemSetting
 from services.demo import live_daily, live_leads
+from services.demo.live_state import LiveState
 
 STATE_KEY = "demo_clock"
 BATCH = timedelta(days=1)  # one transaction per simulated day when catching up
-
-
-@dataclass
-class LiveState:
-    """What the simulation must remember between runs (kept as JSON)."""
-
-    at: int  # epoch seconds: simulated up to here
-    seed: int
-    per_day: float  # leads a day before the pilot's extra eyes
-    pending: dict[str, dict[str, Any]] = field(default_factory=dict)  # lead id -> its plan
-    checked_in: dict[str, int] = field(default_factory=dict)  # presence id -> planned end
-
-    def dump(self) -> str:
-        return json.dumps({"at": self.at, "seed": self.seed, "per_day": self.per_day,
-                           "pending": self.pending, "checked_in": self.checked_in})
 
 
 @dataclass(frozen=True)

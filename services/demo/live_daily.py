@@ -12,23 +12,21 @@ import random
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from sqlalchemy import and_, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Community, Dispute, IncidentCount, Officer, Presence
-from services.clock import day_start, local_today, year_before
+from services.core.clock import day_start, local_today, year_before
 from services.demo import dates, texts
 from services.demo import presence as demo_presence
 from services.demo.disputes import GAIN, KIND_SHARE, KINDS, PER_DAY
 from services.demo.incidents import CATEGORIES, SINCE_JULY
+from services.demo.live_state import LiveState
 from services.demo.names import person_name
-from services.stats.periods import since_july
-
-if TYPE_CHECKING:
-    from services.demo.live import LiveState
+from services.stats import since_july
 
 HOUR = 3_600
 PRESENCE_SCALE = 0.95  # the shift plan averages ~43.7 h a week; the pilot's figure is ~41.5 h

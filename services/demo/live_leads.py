@@ -13,9 +13,9 @@ from __future__ import annotations
 import heapq
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -32,8 +32,9 @@ from db.models import (
     Team,
     User,
 )
-from services.actor import Actor, Role
-from services.auth import actor_for
+from services.accounts import actor_for
+from services.core.actor import Actor, Role
+from services.core.errors import ServiceError
 from services.demo import dates, live_sweep, texts
 from services.demo.lead_tasks import UNIT_REPORT, UNIT_SHARE, unit_for
 from services.demo.leads import (
@@ -48,14 +49,16 @@ from services.demo.leads import (
     WEEKDAY_FACTOR,
 )
 from services.demo.live_daily import rng_for
-from services.errors import ServiceError
-from services.leads.report import report_lead
-from services.leads.tasks import claim_task, create_task, finish_task
-from services.leads.unit_tasks import give_task_to_unit, record_unit_report
-from services.leads.workflow import act
-
-if TYPE_CHECKING:
-    from services.demo.live import LiveState
+from services.demo.live_state import LiveState
+from services.leads import (
+    act,
+    claim_task,
+    create_task,
+    finish_task,
+    give_task_to_unit,
+    record_unit_report,
+    report_lead,
+)
 
 HOUR = 3_600
 PILOT = 1.15  # more eyes since July, as in the history
@@ -382,7 +385,3 @@ def _task_step(session: Session, district: District, lead_id: int, plan: dict[st
         finish_task(session, actor=actor, task_id=task.id, shown_version=task.version,
                     report=words.choice(TASK_REPORT), now=now)
     return True
-
-
-def _utc(t: int) -> datetime:
-    return datetime.fromtimestamp(t, UTC)

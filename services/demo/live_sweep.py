@@ -1,6 +1,6 @@
 """The worker's deadline sweep at simulated times: in the living demo a lead left past its
-deadline is escalated by the worker's own escalation job, at the first sweep after the
-deadline, as if the worker had swept every EVERY_S seconds all along. Only the sweeps that
+deadline is escalated by the worker's own escalation rule and batch, at the first sweep after
+the deadline, as if the worker had swept every EVERY_S seconds all along. Only the sweeps that
 find a lead still waiting are run: every other sweep would have found nothing to escalate.
 """
 
@@ -13,10 +13,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Lead
+from services.core.leadstate import OPEN_STATUSES
+from services.core.sweeps import BATCH, EVERY_S
 from services.demo import dates
-from services.leads.workflow import _overdue_unescalated
-from services.leadstate import OPEN_STATUSES
-from services.worker.loop import EVERY_S
+from services.leads import escalate_overdue, overdue_unescalated
 
 SWEEP = int(EVERY_S)  # seconds between two of the worker's sweeps
 DUE = "due"  # the queue's step name of a deadline event
@@ -56,12 +56,10 @@ def waits_past_deadline(session: Session, lead_id: int, at: int) -> bool:
     """The lead is still there for the escalation rule to find at `at` (not accepted or not
     resolved in time, and not escalated for that deadline yet)."""
     return session.scalar(select(Lead.id).where(
-        Lead.id == lead_id, _overdue_unescalated(dates.utc(at)))) is not None
+        Lead.id == lead_id, overdue_unescalated(dates.utc(at)))) is not None
 
 
 def sweep(session: Session, at: int) -> int:
-    """The worker's escalation job, run at the simulated instant `at`; how many it escalated."""
-    from services.worker.jobs import JOBS  # the job the worker runs, not a copy of its rule
-
-    job = next(j for j in JOBS if j.name == "escalated")
-    return int(job.run(session, dates.utc(at)))
+    """The worker's escalation (its rule and batch), run at the simulated instant `at`; how many
+    it escalated."""
+    return escalate_overdue(session, now=dates.utc(at), limit=BATCH)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from services.core.validation import id_check_character
+
 # Two-character place words with their pinyin, for communities (urban) and villages (rural).
 URBAN_WORDS = (
     "翠湖 Cuihu,锦华 Jinhua,金桥 Jinqiao,松涛 Songtao,柏杨 Baiyang,桂园 Guiyuan,兰亭 Lanting,"
@@ -50,8 +52,6 @@ AREA_CODES = ["500104"] * 12 + [
     "500101", "500103", "500105", "500106", "500107", "500108", "500112", "500113", "500222",
     "500381", "500383", "500230",
 ]
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
 
 
 def place_words(rng: random.Random, urban: int, rural: int) -> tuple[list[str], list[str]]:
@@ -80,29 +80,6 @@ class PhoneBook:
                 return number
 
 
-def id_check_digit(first17: str) -> str:
-    """The GB 11643 check character for the first 17 digits of a resident ID number."""
-    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11]
-
-
-def id_valid(number: str, today: date, min_age: int = 0, max_age: int = 120) -> bool:
-    """True when the check digit is right and the birth date is real and in the age range."""
-    if len(number) != 18 or not number[:17].isdigit():
-        return False
-    if id_check_digit(number[:17]) != number[17]:
-        return False
-    try:
-        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return False
-    return min_age <= age_on(born, today) <= max_age
-
-
-def age_on(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
 class IdRegistry:
     """Hands out distinct, valid invented resident ID numbers."""
 
@@ -120,7 +97,7 @@ class IdRegistry:
             born = latest - timedelta(days=rng.randrange(365))
             seq = rng.randrange(50) * 10 + rng.randrange(5) * 2 + (1 if male else 0)
             first17 = f"{area or rng.choice(AREA_CODES)}{born:%Y%m%d}{seq:03d}"
-            number = first17 + id_check_digit(first17)
+            number = first17 + id_check_character(first17)
             if number not in self._used:
                 self._used.add(number)
                 return number

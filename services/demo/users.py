@@ -6,7 +6,7 @@ import secrets
 from functools import lru_cache
 
 from db.models import Station, User, UserCommunity
-from services.auth import hash_password
+from services.accounts import hash_password
 from services.demo import roster
 from services.demo.world import World
 from services.demo.writer import Writer

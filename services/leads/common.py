@@ -10,9 +10,9 @@ from sqlalchemy import ColumnElement, Table, bindparam, or_, select, true, updat
 from sqlalchemy.orm import Session
 
 from db.models import Lead, LeadEvent, Membership, Task, Team
-from services.actor import Actor, Role, refused_quietly
-from services.errors import NotFound
-from services.scope import lead_filter
+from services.core.actor import Actor, Role, refused_quietly
+from services.core.errors import NotFound
+from services.core.scope import lead_filter
 
 CATEGORIES = ("public_order", "suspicious", "dispute", "fraud", "fire", "help", "traffic", "other")
 URGENCIES = ("routine", "urgent", "emergency")

@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Grid, LeadEvent, Officer, PoliceOffice, User
-from services import clock
-from services.actor import Actor, Perm, Role, require
+from services.core import clock
+from services.core.actor import Actor, Perm, Role, require
+from services.core.leadstate import DONE_STATUSES, UNACCEPTED_STATUSES
+from services.core.masking import mask_text
 from services.leads.common import LeadView, load_visible, view_of
 from services.leads.photos import PhotoView, list_photos
 from services.leads.workflow import allowed_actions
-from services.leadstate import DONE_STATUSES, UNACCEPTED_STATUSES
-from services.masking import mask_text
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Community, Lead, Officer, User
-from services import audit, clock
-from services.actor import Actor, Perm, require
-from services.errors import Invalid
+from services.core import audit, clock
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid
+from services.core.leadstate import is_overdue
+from services.core.masking import mask_text
+from services.core.spreadsheet import csv_bytes, xlsx_bytes
 from services.leads.detail import may_see_contact
 from services.leads.inbox import InboxFilters, _ordering, conditions
-from services.leadstate import is_overdue
-from services.masking import mask_text
-from services.spreadsheet import csv_bytes, xlsx_bytes
 
 EXPORT_MAX = 50_000
 COLUMNS = ("id", "created_at", "category", "urgency", "status", "community", "assignee",

@@ -10,11 +10,11 @@ from sqlalchemy import ColumnElement, case, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Community, Lead, LeadEvent, Officer, User
-from services import clock
-from services.actor import Actor, Perm, Role, require
+from services.core import clock
+from services.core.actor import Actor, Perm, Role, require
+from services.core.leadstate import UNACCEPTED_STATUSES, is_overdue
 from services.leads.common import visible
 from services.leads.workflow import OPEN_STATUSES
-from services.leadstate import UNACCEPTED_STATUSES, is_overdue
 
 COUNT_CAP = 10_000  # beyond this the inbox says "more than 10,000" instead of counting all
 PAGE_SIZE = 50

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from services.actor import Actor, Perm, require
+from services.core.actor import Actor, Perm, require
 from services.leads.common import LeadView
 from services.leads.photos import check_photos, store_photos
 from services.leads.workflow import act

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Lead, LeadEvent, Task
-from services.actor import Actor, Perm, require
+from services.core.actor import Actor, Perm, require
 from services.leads.tasks import _member_scope
 
 # What a reporter hears about, by the step taken on their report.

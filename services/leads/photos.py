@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from db.models import LeadPhoto
 from db.settings import load_settings
-from services.actor import Actor
-from services.errors import Invalid, NotFound
+from services.core.actor import Actor
+from services.core.errors import Invalid, NotFound
 from services.leads.common import load_visible
 
 MAX_PHOTOS = 3

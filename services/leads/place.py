@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Community, District, Grid, Member
-from services.actor import Actor
-from services.errors import Invalid
+from services.core.actor import Actor
+from services.core.errors import Invalid
 
 _LOCATION = "location"
 

@@ -13,17 +13,17 @@ from sqlalchemy import Connection, CursorResult, Table, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Lead, LeadEvent
-from services import audit, clock
-from services.actor import Actor, Perm, refused_quietly, require
-from services.errors import Invalid, NotFound
+from services.core import audit, clock
+from services.core.actor import Actor, Perm, refused_quietly, require
+from services.core.errors import Invalid, NotFound
+from services.core.leadstate import is_open
+from services.core.masking import mask_text
+from services.core.text import clean_text
 from services.leads.common import CATEGORIES, DESCRIPTION_MAX, URGENCIES, LeadView
 from services.leads.dispatch import Assignment, Context, context_on, dispatch_event_row, due, pick
 from services.leads.photos import check_photos, store_photos
 from services.leads.place import Place, distance_m, locate
 from services.leads.rules import deadline_minutes
-from services.leadstate import is_open
-from services.masking import mask_text
-from services.text import clean_text
 
 NEARBY_M = 200.0
 NEARBY_WINDOW = timedelta(hours=24)

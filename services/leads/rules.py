@@ -9,9 +9,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from db.models import Deadline, DispatchRule
-from services import audit
-from services.actor import Actor, Perm, require
-from services.errors import Invalid
+from services.core import audit
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid
 from services.leads.common import CATEGORIES, URGENCIES
 
 RULE_KINDS = ("community_officer", "office_backup", "station_duty_supervisor")
@@ -50,10 +50,6 @@ def list_rules(session: Session) -> list[RuleRow]:
     return [RuleRow(p, k, a) for p, k, a in rows] if rows else default_rules()
 
 
-def active_rule_kinds(session: Session) -> list[str]:
-    return [r.kind for r in list_rules(session) if r.active and r.kind in RULE_KINDS]
-
-
 def list_deadlines(session: Session) -> list[DeadlineRow]:
     rows = session.execute(select(Deadline.category, Deadline.urgency, Deadline.accept_minutes,
                                   Deadline.resolve_minutes)
@@ -69,31 +65,6 @@ def deadline_minutes(session: Session, category: str, urgency: str) -> tuple[int
     ).all()
     by_cat = {c: (a, r) for c, a, r in rows}
     return by_cat.get(category) or by_cat.get("*") or DEFAULT_DEADLINES.get(urgency, (240, 4320))
-
-
-def save_rules(session: Session, *, actor: Actor, rules: Sequence[RuleRow]) -> None:
-    """Replace the rules with `rules`, in the order given, and dispatch the leads that were
-    waiting for a rule that now reaches someone. Audited."""
-    # Dispatch reads the rules: imported here, or loading either module would need the other.
-    from services.leads.waiting import dispatch_waiting
-
-    require(actor, Perm.EDIT_SETTINGS)
-    kinds = [r.kind for r in rules]
-    if not rules or any(k not in RULE_KINDS for k in kinds) or len(set(kinds)) != len(kinds):
-        raise Invalid({"rules": "leads.rules_bad"})
-    if not any(r.active for r in rules):
-        raise Invalid({"rules": "leads.rules_none_active"})
-    before = [r.__dict__ for r in list_rules(session)]
-    session.execute(delete(DispatchRule))
-    ordered = sorted(rules, key=lambda r: r.position)
-    for i, r in enumerate(ordered, start=1):
-        session.add(DispatchRule(position=i, kind=r.kind, active=bool(r.active)))
-    session.flush()
-    audit.record(session, actor=actor, action="leads.rules", entity="dispatch_rule",
-                 before={"rules": before},
-                 after={"rules": [{"position": i, "kind": r.kind, "active": r.active}
-                                  for i, r in enumerate(ordered, start=1)]})
-    dispatch_waiting(session, actor=actor)
 
 
 def save_deadlines(session: Session, *, actor: Actor, rows: Sequence[DeadlineRow]) -> None:

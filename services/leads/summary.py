@@ -10,12 +10,12 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Lead, LeadEvent
-from services import clock
-from services.actor import Actor, Perm, Role, require
+from services.core import clock
+from services.core.actor import Actor, Perm, Role, require
+from services.core.leadstate import UNACCEPTED_STATUSES, is_overdue
 from services.leads.common import visible
 from services.leads.inbox import REPLY_ACTIONS
 from services.leads.workflow import OPEN_STATUSES
-from services.leadstate import UNACCEPTED_STATUSES, is_overdue
 
 URGENT = ("urgent", "emergency")
 

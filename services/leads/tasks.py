@@ -11,14 +11,14 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Community, Lead, LeadEvent, Member, SocialUnit, Task, Team, User
-from services import audit, clock
-from services.actor import Actor, Perm, refuse, refused_quietly, require
-from services.concurrency import update_versioned
-from services.errors import Invalid, NotFound
+from services.core import audit, clock
+from services.core.actor import Actor, Perm, refuse, refused_quietly, require
+from services.core.concurrency import update_versioned
+from services.core.errors import Invalid, NotFound
+from services.core.leadstate import OPEN_STATUSES
+from services.core.scope import community_filter
+from services.core.text import clean_text
 from services.leads.common import NOTE_MAX, load_visible, team_ids
-from services.leadstate import OPEN_STATUSES
-from services.scope import community_filter
-from services.text import clean_text
 
 TASK_STATUSES = ("open", "claimed", "done", "cancelled")
 CANCELLABLE = ("open", "claimed")

@@ -10,15 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import SocialUnit, Task
-from services import audit, clock
-from services.actor import Actor, Perm, require
-from services.concurrency import last_change, update_versioned
-from services.errors import Conflict, Invalid
+from services.core import audit, clock
+from services.core.actor import Actor, Perm, require
+from services.core.concurrency import last_change, update_versioned
+from services.core.errors import Conflict, Invalid
+from services.core.leadstate import OPEN_STATUSES
+from services.core.scope import community_filter
+from services.core.text import clean_text
 from services.leads.common import NOTE_MAX, load_visible
 from services.leads.tasks import _not_found, _on_timeline
-from services.leadstate import OPEN_STATUSES
-from services.scope import community_filter
-from services.text import clean_text
 
 TITLE_MAX = 200
 

@@ -8,11 +8,11 @@ from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Lead, LeadEvent
-from services.actor import Actor, Perm, require
+from services.core.actor import Actor, Perm, require
+from services.core.leadstate import UNACCEPTED_STATUSES
+from services.core.scope import lead_filter
 from services.leads.common import visible
 from services.leads.summary import URGENT, urgent_waiting
-from services.leadstate import UNACCEPTED_STATUSES
-from services.scope import lead_filter
 
 # Events that give a lead to someone: on submit, later (waiting leads), by hand, one level
 # up (by hand or by the overdue sweep), or to the next in the chain when it is returned.

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, or_, select
+from sqlalchemy import Table, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Community, Deadline, Lead, LeadEvent, PoliceOffice, Station
-from services import audit, clock
-from services.actor import Actor
+from db.models import (
+    Community,
+    Deadline,
+    DispatchRule,
+    Lead,
+    LeadEvent,
+    PoliceOffice,
+    Station,
+)
+from services.core import audit, clock
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid
 from services.leads.common import forget_loaded, versioned_update
 from services.leads.dispatch import FALLBACK_MINUTES, Assignment, choose, dispatch_event_row
-from services.leads.rules import DEFAULT_DEADLINES
+from services.leads.rules import DEFAULT_DEADLINES, RULE_KINDS, RuleRow, list_rules
 
 BATCH = 200  # a roster change or a sweep stays short; the next sweep takes the rest
 
@@ -104,3 +113,25 @@ def dispatch_waiting(
         session.execute(_INSERT_EVENTS, events)
         audit.record_many(session, actor=actor, actor_name="system", entries=entries)
     return len(events)
+
+
+def save_rules(session: Session, *, actor: Actor, rules: Sequence[RuleRow]) -> None:
+    """Replace the rules with `rules`, in the order given, and dispatch the leads that were
+    waiting for a rule that now reaches someone. Audited."""
+    require(actor, Perm.EDIT_SETTINGS)
+    kinds = [r.kind for r in rules]
+    if not rules or any(k not in RULE_KINDS for k in kinds) or len(set(kinds)) != len(kinds):
+        raise Invalid({"rules": "leads.rules_bad"})
+    if not any(r.active for r in rules):
+        raise Invalid({"rules": "leads.rules_none_active"})
+    before = [r.__dict__ for r in list_rules(session)]
+    session.execute(delete(DispatchRule))
+    ordered = sorted(rules, key=lambda r: r.position)
+    for i, r in enumerate(ordered, start=1):
+        session.add(DispatchRule(position=i, kind=r.kind, active=bool(r.active)))
+    session.flush()
+    audit.record(session, actor=actor, action="leads.rules", entity="dispatch_rule",
+                 before={"rules": before},
+                 after={"rules": [{"position": i, "kind": r.kind, "active": r.active}
+                                  for i, r in enumerate(ordered, start=1)]})
+    dispatch_waiting(session, actor=actor)

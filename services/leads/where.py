@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Community, District, Grid
-from services.actor import Actor, Perm, require
-from services.errors import Invalid
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid
 from services.leads.place import _member_grid, _point, community_at, grid_at, inside_district
 
 TOLERANCE = 0.0004  # degrees (about 40 m): outlines drawn on a phone need no more

@@ -11,10 +11,12 @@ from sqlalchemy import Table, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Lead, LeadEvent, Officer, Station, Task, User
-from services import audit, clock
-from services.actor import Actor, Perm
-from services.concurrency import last_change, update_versioned
-from services.errors import Conflict, Invalid, NotFound, PermissionDenied
+from services.core import audit, clock
+from services.core.actor import Actor, Perm
+from services.core.concurrency import last_change, update_versioned
+from services.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from services.core.leadstate import DONE_STATUSES, UNACCEPTED_STATUSES, closed_level
+from services.core.text import clean_text
 from services.leads.common import (
     LEVELS,
     NOTE_MAX,
@@ -28,8 +30,6 @@ from services.leads.common import (
 from services.leads.dispatch import choose, officer_user, where_of
 from services.leads.rules import deadline_minutes
 from services.leads.tasks import cancel_with_lead
-from services.leadstate import DONE_STATUSES, UNACCEPTED_STATUSES, closed_level
-from services.text import clean_text
 
 OPEN_STATUSES = tuple(s for s in STATUSES if s not in DONE_STATUSES)
 ACTIVE = frozenset({"dispatched", "accepted", "in_progress", "returned", "escalated"})
@@ -263,7 +263,7 @@ def record_step(session: Session, actor: Actor | None, lead: Lead, action: str, 
                  after={"status": lead.status, **data})
 
 
-def _overdue_unescalated(now: datetime) -> Any:
+def overdue_unescalated(now: datetime) -> Any:
     # A lead waiting for the reporter's answer is not the holder's delay: not escalated.
     return and_(
         Lead.status.in_([s for s in OPEN_STATUSES if s != "needs_info"]),
@@ -291,7 +291,7 @@ def escalate_overdue(session: Session, *, now: datetime | None = None, limit: in
     stmt = (select(Lead.id, Lead.version, Lead.status, Lead.level, Lead.resolve_due_at,
                    *_up_columns())
             .join(Community, Community.id == Lead.community_id)
-            .where(_overdue_unescalated(now)).order_by(Lead.id).limit(limit))
+            .where(overdue_unescalated(now)).order_by(Lead.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=Lead)
     events: list[dict[str, Any]] = []

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from services import clock
-from services.actor import Actor
+from services.core import clock
+from services.core.actor import Actor
 from services.maps.base import BaseLayers, base_layers, grid_layer
 from services.maps.coverage import alert_areas, grid_coverage, response_units, sees_alert_areas
 from services.maps.filters import MapFilters, check
@@ -21,8 +21,12 @@ LAYERS = ("measure", "leads", "grids", "coverage", "alerts", "posts")
 DEFAULT_LAYERS = frozenset({"measure", "leads", "alerts", "posts"})
 ZOOMED_IN_COMMUNITIES = 6  # a scope this small is drawn close enough to show grids
 
-__all__ = ["LAYERS", "MEASURES", "BaseLayers", "LeadLayer", "MapFilters", "MapView",
-           "alert_areas", "base_layers", "grids_by_default", "map_view", "sees_alert_areas"]
+__all__ = [
+    "Actor", "alert_areas", "Any", "base_layers", "BaseLayers", "check", "clock",
+    "community_measures", "dataclass", "datetime", "grid_coverage", "grid_layer",
+    "grids_by_default", "LAYERS", "lead_layer", "LeadLayer", "map_view", "MapFilters",
+    "MapView", "MEASURES", "response_units", "sees_alert_areas", "Session",
+]
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Community, District, Grid, PoliceOffice, Station
-from services.actor import Actor, Perm, require
+from services.core.actor import Actor, Perm, require
+from services.core.scope import community_filter
 from services.maps.geometry import collection, feature, square
-from services.scope import community_filter
 
 FeatureCollection = dict[str, Any]
 

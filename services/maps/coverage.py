@@ -9,10 +9,10 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Alert, Community, Grid, Member, Membership, Team
-from services import clock
-from services.actor import Actor, Perm, require
+from services.core import clock
+from services.core.actor import Actor, Perm, require
+from services.core.scope import community_filter
 from services.maps.geometry import collection, feature, square
-from services.scope import community_filter
 
 FeatureCollection = dict[str, Any]
 

@@ -8,11 +8,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement
 
 from db.models import Lead
-from services import clock
-from services.actor import Actor
-from services.errors import Invalid
-from services.leads.common import CATEGORIES, STATUSES, URGENCIES
-from services.scope import lead_filter
+from services.core import clock
+from services.core.actor import Actor
+from services.core.errors import Invalid
+from services.core.scope import lead_filter
+from services.leads import CATEGORIES, STATUSES, URGENCIES
 
 WINDOWS = ("24h", "7d", "30d", "custom")
 _HOURS = {"24h": 24, "7d": 7 * 24, "30d": 30 * 24}

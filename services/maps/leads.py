@@ -12,11 +12,11 @@ from sqlalchemy import ColumnElement, Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Community, District, Lead
-from services import clock
-from services.actor import Actor, Perm, require
-from services.leadstate import is_open
+from services.core import clock
+from services.core.actor import Actor, Perm, require
+from services.core.leadstate import is_open
+from services.core.masking import mask_text
 from services.maps.filters import MapFilters, check, lead_where
-from services.masking import mask_text
 
 POINT_LIMIT = 3000  # above this many leads in the window the map shows cells
 CELL_M = 300  # side of a cell in metres

@@ -12,11 +12,11 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Community, IncidentCount, Lead
-from services import clock
-from services.actor import Actor, Perm, require
-from services.leads.workflow import OPEN_STATUSES
+from services.core import clock
+from services.core.actor import Actor, Perm, require
+from services.core.scope import community_filter, lead_filter
+from services.leads import OPEN_STATUSES
 from services.maps.filters import MapFilters, attribute_where, check, lead_where, window_days
-from services.scope import community_filter, lead_filter
 
 MEASURES = ("open_leads", "leads_per_1000", "incidents", "incident_change")
 MIN_BEFORE = 10  # docs/FIGURES.md: no percentage when the year before had fewer than 10

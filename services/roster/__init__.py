@@ -22,7 +22,7 @@ from services.roster.forms import (
 )
 from services.roster.helpers import Helper, who_can_help
 from services.roster.importer import ImportPlan, ImportSummary, preview_import, run_import
-from services.roster.importfile import Table, guess_mapping, read_table, template
+from services.roster.importfile import FIELDS, Table, guess_mapping, read_table, template
 from services.roster.importrows import RowResult
 from services.roster.officers import (
     add_officer,
@@ -44,12 +44,12 @@ from services.roster.views import (
 )
 
 __all__ = [
-    "SKILLS", "TEAM_KINDS", "UNIT_KINDS", "CommunityRoster", "CommunitySummary", "Gaps", "Helper",
-    "ImportPlan", "ImportSummary", "MemberView", "OfficerView", "RowResult", "Table", "TeamView",
-    "UnitView", "add_officer", "assign_officer", "available_at", "community_names",
-    "community_roster", "district_view", "edit_officer", "export_roster", "format_availability",
-    "guess_mapping", "join_member", "leave_team", "may_see_personal", "parse_availability",
-    "officer_choices", "preview_import",
-    "read_table", "reveal", "run_import", "save_member", "save_team", "save_team_members",
-    "save_unit", "set_active", "set_officer_active", "template", "who_can_help"
+    "add_officer", "assign_officer", "available_at", "community_names", "community_roster",
+    "CommunityRoster", "CommunitySummary", "district_view", "edit_officer", "export_roster",
+    "FIELDS", "format_availability", "Gaps", "guess_mapping", "Helper", "ImportPlan",
+    "ImportSummary", "join_member", "leave_team", "may_see_personal", "MemberView",
+    "officer_choices", "OfficerView", "parse_availability", "preview_import", "read_table",
+    "reveal", "RowResult", "run_import", "save_member", "save_team", "save_team_members",
+    "save_unit", "set_active", "set_officer_active", "SKILLS", "Table", "TEAM_KINDS",
+    "TeamView", "template", "UNIT_KINDS", "UnitView", "who_can_help", "who_can_helpFIELDS",
 ]

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
-from services.errors import Invalid
+from services.core.errors import Invalid
 from services.roster.common import clean_availability
 
 _ANY = {"随时", "全天", "不限", "任何时间", "any", "anytime", "any time", "always", "24h"}

@@ -9,15 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Grid, Member, Membership
-from services import audit
-from services.actor import Actor
-from services.concurrency import update_versioned
-from services.errors import Conflict, Invalid
+from services.core import audit
+from services.core.actor import Actor
+from services.core.concurrency import update_versioned
+from services.core.errors import Conflict, Invalid
+from services.core.validation import normal_id_number, validate_id_number
 from services.roster import checks
 from services.roster.availtext import parse_availability
 from services.roster.common import MEMBER_FIELDS, masked_id, masked_phone
 from services.roster.forms import editable_team
-from services.validation import normal_id_number, validate_id_number
 
 MAX_ROWS = 500
 _ABSENT = object()

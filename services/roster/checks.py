@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from services.errors import Invalid
+from services.core.errors import Invalid
+from services.core.text import clean_text
+from services.core.validation import (
+    normal_id_number,
+    normal_phone,
+    validate_id_number,
+    validate_phone,
+)
 from services.roster.common import SKILLS, TEAM_KINDS, UNIT_KINDS, clean_availability
-from services.text import clean_text
-from services.validation import normal_id_number, normal_phone, validate_id_number, validate_phone
 
 MAX_SERVICES = 20
 

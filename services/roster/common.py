@@ -9,11 +9,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import Community, Member, Membership, Team
-from services import audit, clock
-from services.actor import Actor, Perm, Role, require
-from services.errors import Invalid, NotFound
-from services.masking import mask_id, mask_phone
-from services.scope import check_community, community_filter
+from services.core import audit, clock
+from services.core.actor import Actor, Perm, Role, require
+from services.core.errors import Invalid, NotFound
+from services.core.masking import mask_id, mask_phone
+from services.core.scope import check_community, community_filter
 
 TEAM_KINDS = ("grid_worker", "security_committee", "response_unit", "activist",
               "community_worker", "volunteer", "mediator", "patrol", "property", "party_member")

@@ -8,13 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Grid, Member, Membership, SocialUnit, Team
-from services import audit
-from services.actor import Actor, Perm, require
-from services.errors import Invalid
+from services.core import audit
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid
+from services.core.scope import community_filter
+from services.core.spreadsheet import csv_bytes, xlsx_bytes
 from services.roster.availtext import format_availability
 from services.roster.common import masked_id, masked_phone, may_see_personal
-from services.scope import community_filter
-from services.spreadsheet import csv_bytes, xlsx_bytes
 
 MEMBER_COLUMNS = ("community", "team", "team_kind", "name", "phone", "id_number", "grid",
                   "skills", "availability", "active")

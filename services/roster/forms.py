@@ -8,10 +8,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Grid, Member, Membership, SocialUnit, Team
-from services import audit
-from services.actor import Actor
-from services.concurrency import update_versioned
-from services.errors import Invalid, NotFound
+from services.core import audit
+from services.core.actor import Actor
+from services.core.concurrency import update_versioned
+from services.core.errors import Invalid, NotFound
 from services.roster import checks
 from services.roster.common import (
     MEMBER_FIELDS,

@@ -10,10 +10,10 @@ from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Member, Membership, Team
-from services.actor import Actor, Perm, require
-from services.errors import Invalid
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid
+from services.core.scope import community_filter
 from services.roster.common import SKILLS, available_at, masked_phone
-from services.scope import community_filter
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from services.validation import id_check_character, validate_id_number
+from services.core.validation import id_check_character, validate_id_number
 
 EXCEL_NUMBER = "roster_imp.id_excel_number"
 CONVERTED_15 = "roster_imp.id_15_converted"

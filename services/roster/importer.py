@@ -18,10 +18,11 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from db.models import Member, Membership, SocialUnit
-from services import audit, clock
-from services.actor import Actor, Perm, require
-from services.concurrency import update_versioned
-from services.errors import Invalid
+from services.core import audit, clock
+from services.core.actor import Actor, Perm, require
+from services.core.concurrency import update_versioned
+from services.core.errors import Invalid
+from services.core.validation import normal_id_number, normal_phone
 from services.roster import checks
 from services.roster.common import MEMBER_FIELDS, bump
 from services.roster.forms import UNIT_FIELDS
@@ -46,7 +47,6 @@ from services.roster.importrows import (
     split,
     unit_kind_of,
 )
-from services.validation import normal_id_number, normal_phone
 
 Mapping = dict[str, int | None]
 Progress = Callable[[int, int], None]

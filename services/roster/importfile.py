@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from services import sheets
-from services.errors import Invalid
+from services.core.errors import Invalid
 
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024

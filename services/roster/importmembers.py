@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Member
-from services import audit, clock
-from services.actor import Actor
-from services.masking import mask_id, mask_phone
+from services.core import audit, clock
+from services.core.actor import Actor
+from services.core.masking import mask_id, mask_phone
 from services.roster import checks
 from services.roster.availtext import format_availability, parse_availability
 from services.roster.idcells import read_id

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Grid, Member, Membership, SocialUnit, Team
-from services.actor import Actor
+from services.core.actor import Actor
+from services.core.scope import community_filter
 from services.roster import checks
 from services.roster.common import SKILLS, TEAM_KINDS, UNIT_KINDS
-from services.scope import community_filter
 
 Aliases = dict[str, dict[str, str]]  # "skill" | "team_kind" | "unit_kind" -> {label: code}
 _SPLIT = re.compile(r"[,，、;；/|\n]+")

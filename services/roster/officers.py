@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Officer
-from services import audit
-from services.actor import Actor, Perm, Role, refuse
-from services.concurrency import update_versioned
-from services.errors import Invalid, NotFound
-from services.leads.waiting import communities_reached, dispatch_waiting
+from services.core import audit
+from services.core.actor import Actor, Perm, Role, refuse
+from services.core.concurrency import update_versioned
+from services.core.errors import Invalid, NotFound
+from services.leads import communities_reached, dispatch_waiting
 from services.roster import checks
 from services.roster.common import community_for_edit
 

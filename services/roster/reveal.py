@@ -6,11 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Member, Officer, SocialUnit
-from services import audit
-from services.actor import Actor, Perm, Role, refuse, require
-from services.errors import NotFound
+from services.core import audit
+from services.core.actor import Actor, Perm, Role, refuse, require
+from services.core.errors import NotFound
+from services.core.scope import check_community
 from services.roster.common import may_see_personal, member_communities
-from services.scope import check_community
 
 REVEALABLE = {"member": ("phone", "id_number"), "social_unit": ("contact_phone",),
               "officer": ("phone",)}

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Community, Grid, Member, Membership, Officer, PoliceOffice, SocialUnit, Team
-from services.actor import Actor, Perm, require
+from services.core.actor import Actor, Perm, require
+from services.core.scope import community_filter
 from services.roster.common import community_for_view, masked_id, masked_phone, may_see_personal
 from services.roster.coverage import Gaps, active_counts, counts_by_community, gaps_by_community
-from services.scope import community_filter
 
 
 @dataclass(frozen=True)

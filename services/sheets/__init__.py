@@ -40,9 +40,11 @@ from services.sheets.model import (
     letter,
 )
 
-__all__ = ["EXTENSIONS", "UPLOAD_TYPES", "BadDate", "Cell", "Column", "Limits", "Note",
-           "ParsedDate", "Row", "SheetError", "Table", "check_name", "letter", "normal_header",
-           "parse_date", "read_date", "read_sheet"]
+__all__ = [
+    "BadDate", "Cell", "check_name", "Collection", "Column", "EXTENSIONS", "letter", "Limits",
+    "normal_header", "Note", "parse_date", "ParsedDate", "read_date", "read_sheet", "replace",
+    "Row", "SheetError", "Table", "UPLOAD_TYPES",
+]
 
 
 def check_name(filename: str) -> None:

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from services.errors import Invalid
+from services.core.errors import Invalid
 
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, with Excel's 1900 leap-day bug
 _SERIALS = (20_000, 80_000)  # 1954 .. 2119: a bare number outside is not a date

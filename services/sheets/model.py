@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from services.errors import Invalid
+from services.core.errors import Invalid
 
 Cell = str | int | float | date | datetime | None
 """A cell as the sheet typed it: text is str, numbers int/float, dates date/datetime, empty None."""

@@ -9,8 +9,8 @@ from html import escape
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from services import clock, system
-from services.actor import Actor, Perm, require
+from services.core import clock, system
+from services.core.actor import Actor, Perm, require
 from services.stats import disputes, fmt, incidents, leads, presence, svg
 from services.stats.fmt import Text
 from services.stats.periods import Period, since_july
@@ -139,7 +139,7 @@ def _by_community(places: pd.DataFrame, text: Text) -> str:
 
 def weekly_briefing(session: Session, *, actor: Actor, text: Text, today: date | None = None,
                     scope_label: str = "", communities: Collection[int] | None = None) -> str:
-    """This week so far (Monday to today, services.clock's week) against the same days a
+    """This week so far (Monday to today, services.core.clock's week) against the same days a
     year before, and the headline figures since July, for the scope."""
     require(actor, Perm.VIEW_STATS)
     today = today or clock.local_today()

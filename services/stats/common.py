@@ -21,9 +21,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from db.models import Community, Station
-from services import clock
-from services.actor import Actor, Perm, require
-from services.scope import check_community, community_filter
+from services.core import clock
+from services.core.actor import Actor, Perm, require
+from services.core.scope import check_community, community_filter
 from services.stats.periods import Period, pct_change
 
 
@@ -88,7 +88,7 @@ def quantiles(session: Session, query: Any, counts: Sequence[int],
               qs: Sequence[float]) -> list[list[float | None]]:
     """Nearest-rank quantiles of every column of `query`, reading its rows once.
 
-    The same ranks as services.sqlutil.percentile (round(q × (n − 1)) in sorted order), but
+    The same ranks as services.core.sqlutil.percentile (round(q × (n − 1)) in sorted order), but
     one statement for all columns and quantiles instead of a count and a sort for each:
     the rows go into a CTE (materialised, as it is read once per column) and each column
     is ranked with row_number(). `counts[i]` is the number of non-null values of column i,

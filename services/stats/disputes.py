@@ -23,9 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from db.models import Dispute
-from services import clock
-from services.actor import Actor, Perm, require
-from services.sqlutil import seconds_between
+from services.core import clock
+from services.core.actor import Actor, Perm, require
+from services.core.sqlutil import seconds_between
 from services.stats.common import bounds, frame, prepared, scope_ids, scope_param
 from services.stats.periods import Period, share
 

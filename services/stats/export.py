@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from services.spreadsheet import frame_csv, frames_xlsx
+from services.core.spreadsheet import frame_csv, frames_xlsx
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -15,7 +15,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def xlsx_bytes(frames: Mapping[str, pd.DataFrame]) -> bytes:
-    """One sheet per table, named after it; text stays text (services.spreadsheet)."""
+    """One sheet per table, named after it; text stays text (services.core.spreadsheet)."""
     return frames_xlsx(frames)
 
 

@@ -10,9 +10,10 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from services import audit, clock, sheets
-from services.actor import Actor, Perm, require
-from services.errors import Invalid
+from services import sheets
+from services.core import audit, clock
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid
 from services.stats import importmap, importwrite
 from services.stats.categories import normal_name
 from services.stats.importcheck import Checked, Progress, Rules, Unknown, check_rows

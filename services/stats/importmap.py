@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Community, ImportMapping, Station
-from services import audit, clock
-from services.actor import Actor, Perm, require
-from services.errors import Invalid
-from services.scope import check_community, community_filter
+from services.core import audit, clock
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid
+from services.core.scope import check_community, community_filter
+from services.core.text import clean_text
 from services.stats.categories import TARGETS, normal_name
-from services.text import clean_text
 
 KINDS = ("category", "community")
 _SUFFIX = re.compile(r"(社区居民委员会|社区居委会|村民委员会|居民委员会|村委会|居委会"

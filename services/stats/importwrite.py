@@ -14,7 +14,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import ImportedIncident, IncidentCount
-from services import clock
+from services.core import clock
 from services.stats.importcheck import Progress
 
 CHUNK = 5000

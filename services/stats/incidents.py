@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Date, bindparam, case, func, literal, or_,
 from sqlalchemy.orm import Session
 
 from db.models import IncidentCount
-from services.actor import Actor, Perm, require
+from services.core.actor import Actor, Perm, require
 from services.stats.common import Change, communities_frame, frame, prepared, scope_ids, scope_param
 from services.stats.periods import Period, pct_change
 

@@ -12,9 +12,9 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Lead, LeadEvent, Membership, Team, User
-from services import clock
-from services.actor import Actor, Perm, require
-from services.sqlutil import seconds_between
+from services.core import clock
+from services.core.actor import Actor, Perm, require
+from services.core.sqlutil import seconds_between
 from services.stats.common import bounds, communities_frame, frame, in_scope, quantiles
 from services.stats.periods import Period, share
 
@@ -198,12 +198,6 @@ def _with_share(out: pd.DataFrame) -> pd.DataFrame:
     total = int(out["leads"].sum())
     out["share"] = [share(int(n), total) for n in out["leads"]]
     return out.reset_index(drop=True)
-
-
-def lead_volumes(session: Session, *, actor: Actor, period: Period,
-                 communities: Collection[int] | None = None) -> LeadVolumes:
-    """Leads by category, community and the reporter's team."""
-    return lead_report(session, actor=actor, period=period, communities=communities)[1]
 
 
 def _volumes(session: Session, actor: Actor, where: list[Any], cells: pd.DataFrame,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from services.clock import year_before
-from services.errors import Invalid
+from services.core.clock import year_before
+from services.core.errors import Invalid
 
 PRESETS = ("since_july", "last_7_days", "this_month", "last_month", "this_quarter",
            "last_quarter", "year_to_date", "since_date", "custom")
@@ -50,11 +50,6 @@ def _quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def _month_end(first: date) -> date:
-    nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return nxt - timedelta(days=1)
-
-
 def since_july(today: date) -> Period:
     """[1 July, today] of this year; before July, since the most recent 1 July."""
     july = date(today.year, 7, 1)
@@ -94,8 +89,3 @@ def custom(first: date | None, last: date | None, today: date) -> Period:
     if first > today:
         raise Invalid({"period": "stats.error.period_future"})
     return Period(first, min(last, today))
-
-
-def month_period(year: int, month: int, today: date) -> Period:
-    first = date(year, month, 1)
-    return custom(first, _month_end(first), today)

@@ -12,10 +12,10 @@ from sqlalchemy import ColumnElement, Float, and_, bindparam, case, cast, func, 
 from sqlalchemy.orm import Session
 
 from db.models import Community, Officer, Presence
-from services import clock
-from services.actor import Actor, Perm, require
-from services.errors import Invalid
-from services.sqlutil import seconds_between
+from services.core import clock
+from services.core.actor import Actor, Perm, require
+from services.core.errors import Invalid
+from services.core.sqlutil import seconds_between
 from services.stats.common import frame, prepared, scope_ids, scope_param
 
 TARGET_HOURS = 40.0
@@ -23,7 +23,7 @@ TARGET_HOURS = 40.0
 
 @dataclass(frozen=True)
 class Range:
-    """[first, end) in days, both Mondays: whole weeks (services.clock.whole_weeks)."""
+    """[first, end) in days, both Mondays: whole weeks (services.core.clock.whole_weeks)."""
 
     first: date
     end: date

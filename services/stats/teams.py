@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Community, Lead, Member, Membership, Task, Team, User
-from services.actor import Actor, Perm, require
+from services.core.actor import Actor, Perm, require
 from services.stats.common import bounds, frame, in_scope
 from services.stats.periods import Period
 

@@ -15,5 +15,7 @@ from services.worker.loop import (
     sweep,
 )
 
-__all__ = ["EVERY_S", "JOBS", "STALE", "TTL", "Job", "JobFn", "LastSweep", "Status", "SweepResult",
-           "holder_name", "last_sweep", "register", "release", "run", "status", "sweep"]
+__all__ = [
+    "EVERY_S", "holder_name", "Job", "JobFn", "JOBS", "last_sweep", "LastSweep", "register",
+    "release", "run", "STALE", "Status", "status", "sweep", "SweepResult", "TTL",
+]

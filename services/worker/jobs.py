@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from services import clock
+from services.core import clock
+from services.core.sweeps import BATCH
 
 # A job gets the sweep's session (its own transaction) and the sweep's time, and returns how
 # many things it changed. It must be safe to run again at once (a crash between two jobs
@@ -25,17 +26,17 @@ class Job:
 def _dispatch(session: Session, now: datetime) -> int:
     from services.leads import dispatch_waiting
 
-    return dispatch_waiting(session, now=now, limit=1000)
+    return dispatch_waiting(session, now=now, limit=BATCH)
 
 
 def _escalate(session: Session, now: datetime) -> int:
     from services.leads import escalate_overdue
 
-    return escalate_overdue(session, now=now, limit=1000)
+    return escalate_overdue(session, now=now, limit=BATCH)
 
 
 def _measures(session: Session, now: datetime) -> int:
-    from services.case_measures import flag_overdue_measures
+    from services.cases import flag_overdue_measures
 
     return flag_overdue_measures(session, today=clock.local_today(now))
 

@@ -1,0 +1,3 @@
+"""The kernel every area uses: who acts, scope, audit, errors, time, checks, masking.
+
+It imports no area."""

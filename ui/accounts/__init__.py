@@ -1,0 +1,1 @@
+"""Accounts on screen: an account's role and scope."""

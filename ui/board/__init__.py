@@ -1,0 +1,1 @@
+"""The command board: its tables, tools, map, alarm, handover and wall display."""

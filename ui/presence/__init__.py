@@ -1,0 +1,1 @@
+"""Officers' time in the community on screen: the forms."""

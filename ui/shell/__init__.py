@@ -1,0 +1,1 @@
+"""The frame around every page: sign-in, the guard, the menu, the sidebar, the home panels."""
