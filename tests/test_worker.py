@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -16,6 +20,8 @@ from services.core import clock
 from services.core.errors import PermissionDenied
 from tests import worker_world
 from tests.worker_world import Pending
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -159,3 +165,19 @@ def test_a_new_due_date_makes_a_measure_late_again_only_when_it_passes(
     with session_scope(engine) as s:
         m = s.get(AssistanceMeasure, pending.measure)
         assert m is not None and m.overdue_since is None  # not late: the new date is ahead
+
+
+@pytest.mark.parametrize("value", ["abc", "2", "601", ""])
+def test_a_bad_lease_setting_stops_with_the_settings_name(value: str) -> None:
+    done = subprocess.run([sys.executable, "-c", "import services.worker"],
+                          cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PINGAN_WORKER_LEASE_S": value}, check=False)
+    assert done.returncode != 0
+    assert "PINGAN_WORKER_LEASE_S: a number of seconds from 5 to 600" in done.stderr
+
+
+def test_the_lease_setting_sets_how_long_a_dead_holder_keeps_it() -> None:
+    done = subprocess.run([sys.executable, "-c", "from services import worker; print(worker.TTL)"],
+                          cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PINGAN_WORKER_LEASE_S": "8"}, check=True)
+    assert done.stdout.strip() == "0:00:08"

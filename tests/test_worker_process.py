@@ -50,17 +50,19 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, st
         admin.dispose()
 
 
-def _env(url: str, tmp_path: Path) -> dict[str, str]:
+def _env(url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {**os.environ, "PINGAN_DATABASE_URL": url, "PINGAN_DATA_DIR": str(tmp_path),
-           "PINGAN_DEMO": "1"}
+           "PINGAN_DEMO": "1", **extra}
     env.pop("PINGAN_SECRET_KEY", None)
     return env
 
 
-def _start(args: list[str], url: str, tmp_path: Path, name: str) -> subprocess.Popen[bytes]:
+def _start(args: list[str], url: str, tmp_path: Path, name: str,
+           **extra: str) -> subprocess.Popen[bytes]:
     log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
     return subprocess.Popen([sys.executable, "-m", "services.cli", *args], cwd=ROOT,
-                            env=_env(url, tmp_path), stdout=log, stderr=subprocess.STDOUT)
+                            env=_env(url, tmp_path, **extra), stdout=log,
+                            stderr=subprocess.STDOUT)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -191,8 +193,9 @@ def test_killing_the_lease_holder_hands_over(db: tuple[str, str, Engine],
     with session_scope(engine, write=True) as s:
         w = worker_world.make(s).world
     workers = {}
-    for i in range(2):
-        p = _start(["worker", "--every", "2"], url, tmp_path, f"w{i}")
+    for i in range(2):  # a short lease, so the heir need not wait the default 40 s
+        p = _start(["worker", "--every", "2"], url, tmp_path, f"w{i}",
+                   PINGAN_WORKER_LEASE_S="8")
         workers[p.pid] = p
     try:
         first = _wait_for(engine, _holder_pid, log=tmp_path / "w0.log")

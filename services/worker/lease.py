@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,11 +12,26 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import WorkerLease
+from db.settings import ConfigError
 
 NAME = "sweep"
+
+
+def _ttl() -> timedelta:
+    """PINGAN_WORKER_LEASE_S, 5 to 600 seconds (default 40)."""
+    raw = os.environ.get("PINGAN_WORKER_LEASE_S", "40")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 5 <= seconds <= 600:
+        raise ConfigError("PINGAN_WORKER_LEASE_S", "a number of seconds from 5 to 600")
+    return timedelta(seconds=seconds)
+
+
 # A holder renews the lease at every job; if it dies, the lease runs out after TTL and the
 # next process to try (at most one interval later) takes it over: TTL + interval < 1 minute.
-TTL = timedelta(seconds=40)
+TTL = _ttl()
 
 
 @dataclass(frozen=True)
