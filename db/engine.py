@@ -23,7 +23,8 @@ _after_scope: list[Callable[[Engine], None]] = []
 
 
 def after_each_scope(hook: Callable[[Engine], None]) -> Callable[[Engine], None]:
-    """Register `hook(engine)`, run after every session_scope has ended (committed or not).
+    """Register `hook(engine)`, run after every session_scope and write_connection has ended
+    (committed or not).
 
     services.core.audit uses it to write permission refusals in a transaction of their own.
     """
@@ -60,19 +61,26 @@ def _redact_postgres_error(ctx: Any) -> BaseException | None:
     and tracebacks. Keep the error's class, SQLSTATE, names and, for the classes whose main
     message names only objects (integrity, privilege, locks), that message; drop the rest.
     """
-    orig = ctx.original_exception
-    diag = getattr(orig, "diag", None)
-    if diag is None or ctx.sqlalchemy_exception is None:
+    if ctx.sqlalchemy_exception is None or not redact_driver_error(ctx.original_exception):
         return None
+    return type(ctx.sqlalchemy_exception)(  # type: ignore[no-any-return]
+        ctx.statement, ctx.parameters, ctx.original_exception, hide_parameters=True,
+        connection_invalidated=ctx.is_disconnect)
+
+
+def redact_driver_error(orig: BaseException) -> bool:
+    """Rewrite a PostgreSQL driver error's message as `_redact_postgres_error` says; False
+    (nothing done) for an error without PostgreSQL's diagnostics."""
+    diag = getattr(orig, "diag", None)
+    if diag is None:
+        return False
     state = str(getattr(orig, "sqlstate", "") or "")
     names = {"table": diag.table_name, "column": diag.column_name,
              "constraint": diag.constraint_name}
     where = " ".join(f"{k}={v}" for k, v in names.items() if v)
     primary = diag.message_primary if state[:2] in _SAFE_CLASSES else None
     orig.args = (f"SQLSTATE {state} {primary or '(message withheld)'} {where}".strip(),)
-    return type(ctx.sqlalchemy_exception)(  # type: ignore[no-any-return]
-        ctx.statement, ctx.parameters, orig, hide_parameters=True,
-        connection_invalidated=ctx.is_disconnect)
+    return True
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -123,16 +131,20 @@ def begin_write(session: Session) -> Session:
 @contextmanager
 def write_connection(engine: Engine) -> Iterator[Connection]:
     """`engine.begin()` with the write lock taken up front: commit on success, roll back on
-    any error."""
-    with engine.connect() as conn:
-        with _immediate():
-            conn.begin()
-        try:
-            yield conn
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
+    any error; the after-scope hooks run after it, as after a session_scope."""
+    try:
+        with engine.connect() as conn:
+            with _immediate():
+                conn.begin()
+            try:
+                yield conn
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+    finally:
+        for hook in _after_scope:
+            hook(engine)
 
 
 @contextmanager

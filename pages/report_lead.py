@@ -6,7 +6,7 @@ from services import leads
 from services.core import clock
 from services.core.actor import Perm
 from services.core.errors import Invalid, ServiceError
-from ui.core.bridge import db_session
+from ui.core.bridge import db_session, engine
 from ui.core.i18n import label, t
 from ui.core.widgets import field_error, pop_errors, remember_errors
 from ui.leads.locate import photo_suggestion, where_inputs
@@ -59,8 +59,7 @@ with st.expander(t("phone.more_fields"),
 def _report() -> None:
     args = submit_args()
     try:
-        with db_session(write=True) as s:
-            view = leads.report_lead(s, actor=actor, received_at=received, **args)
+        view = leads.submit_lead(engine(), actor=actor, received_at=received, **args)
     except Invalid as exc:
         remember_errors("lead_form", exc)
         st.rerun()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from db.base import utcnow
 from db.engine import after_each_scope, begin_write
 from db.models import AuditLog
+from db.prepared import Prepared
 from services.core.actor import Actor, Perm, on_refusal
 from services.core.masking import mask_mapping
 
@@ -105,7 +106,8 @@ def append(conn: Connection, *, actor: Actor | None, entries: list[Entry],
     has nothing queued in its session (a lead's submission: one connection for all it does)."""
     if conn.dialect.name == "postgresql":
         conn.execute(_PG_LOCK, {"k": _PG_AUDIT_LOCK})
-    prev = conn.scalar(_LAST_HASH) or ""
+    last = _LAST_HASH.execute(conn, {})
+    prev = last[0][0] if last else ""
     who_id = (actor.user_id or None) if actor else None
     who = _plain(actor.username if actor else (actor_name or ""), 64)
     rows = []
@@ -118,14 +120,15 @@ def append(conn: Connection, *, actor: Actor | None, entries: list[Entry],
         }
         row["hash"] = prev = _digest(prev, _fields_of(row))
         rows.append(row)
-    # A Core insert: the rows are never read back in this transaction, so the ORM's unit of
-    # work would only add its bookkeeping (one statement either way, however many rows).
-    conn.execute(_INSERT, rows)
+    # A prepared insert: the rows are never read back in this transaction, so the ORM's unit
+    # of work would only add its bookkeeping (one statement either way, however many rows).
+    _INSERT.execute(conn, rows)
 
 
 _AUDIT = cast(Table, AuditLog.__table__)
-_LAST_HASH = select(_AUDIT.c.hash).order_by(_AUDIT.c.id.desc()).limit(1)
-_INSERT = insert(_AUDIT)
+_LAST_HASH = Prepared(select(_AUDIT.c.hash).order_by(_AUDIT.c.id.desc()).limit(1))
+_INSERT = Prepared(insert(_AUDIT), keys=("at", "actor_user_id", "actor_name", "action", "entity",
+                                         "entity_id", "before", "after", "prev_hash", "hash"))
 _PG_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 
 

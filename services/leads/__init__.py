@@ -32,7 +32,13 @@ from services.leads.photos import (
     stored_bytes,
 )
 from services.leads.place import PlaceChoices, grids_of, place_choices
-from services.leads.report import NearbyLead, add_to_lead, nearby_leads, report_lead
+from services.leads.report import (
+    NearbyLead,
+    add_to_lead,
+    nearby_leads,
+    report_lead,
+    submit_lead,
+)
 from services.leads.rules import (
     DeadlineRow,
     RuleRow,
@@ -74,7 +80,7 @@ __all__ = [
     "LeadView", "LEVELS", "list_deadlines", "list_rules", "list_tasks", "load_visible",
     "map_shapes", "nearby_leads", "NearbyLead", "Notice", "officer_choices", "OPEN_STATUSES",
     "overdue_unescalated", "photo_dir", "photo_gps", "place_choices", "PlaceChoices",
-    "PointInfo", "read_photo", "record_step", "record_unit_report", "report_lead",
+    "PointInfo", "read_photo", "record_step", "record_unit_report", "report_lead", "submit_lead",
     "reporter_news", "ReporterNews", "RuleRow", "save_deadlines", "save_rules", "start_point",
     "STATUSES", "stored_bytes", "Summary", "summary", "TASK_STATUSES", "TaskView",
     "team_choices", "TRANSITIONS", "unclaim_task", "unit_choices", "URGENCIES", "urgent_news",

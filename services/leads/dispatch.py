@@ -26,6 +26,7 @@ from db.models import (
     Station,
     User,
 )
+from db.prepared import Prepared
 from services.leads.rules import DEFAULT_DEADLINES, RULE_KINDS, deadline_minutes
 
 LEVEL_OF_RULE = {"community_officer": "community", "office_backup": "community",
@@ -161,7 +162,7 @@ def _context_statement(*, by_member: bool, with_deadlines: bool) -> Select[Any]:
             .outerjoin(duty, duty.c.id == _S.c.duty_supervisor_id))
 
 
-_STATEMENTS = {(m, d): _context_statement(by_member=m, with_deadlines=d)
+_STATEMENTS = {(m, d): Prepared(_context_statement(by_member=m, with_deadlines=d))
                for m in (False, True) for d in (False, True)}
 
 
@@ -206,9 +207,10 @@ def context_on(
                               else {"community_id": community_id})
     if with_deadlines:
         params |= {"category": category, "urgency": urgency}
-    row = conn.execute(_STATEMENTS[by_member, with_deadlines], params).first()
-    if row is None:
+    rows = _STATEMENTS[by_member, with_deadlines].execute(conn, params)
+    if not rows:
         return None
+    row = rows[0]
     n = len(RULE_KINDS)
     chain = Chain(row[1], bool(row[2]), row[3], row[4], bool(row[5]), row[6], row[7],
                   bool(row[8]))

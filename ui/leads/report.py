@@ -29,7 +29,6 @@ def place_inputs(actor: Actor) -> None:
     modes = [m for m in MODES if m != "own" or choices.own_grid]
     mode = st.radio(t("leads.where"), modes, key="lead_form_where", horizontal=True,
                     format_func=lambda m: t(f"leads.where_{m}"))
-    st.session_state["lead_form_own"] = choices.own_grid
     if mode == "own" and choices.own_grid:
         st.caption(t("leads.own_grid", grid=md(choices.own_grid[1])))
     elif mode == "list":
@@ -54,14 +53,13 @@ def submit_args() -> dict[str, Any]:
     """What the form holds now, as report_lead's keyword arguments."""
     state = st.session_state
     mode = state.get("lead_form_where", "own")
-    own = state.get("lead_form_own")
     files = [*([shot] if (shot := state.get(_camera_key())) else []),
              *(state.get(_photos_key()) or [])]
+    # no place (the reporter's own grid, the default): the service reads it with dispatch's
+    # one read
     place: dict[str, Any] = {"community_id": None, "grid_id": None, "lat": None, "lon": None}
     if point := point_args():  # located or tapped on the map: it wins
         place = point
-    elif mode == "own" and own:
-        place["grid_id"] = own[0]
     elif mode == "list":
         place["community_id"] = state.get("lead_form_community")
         place["grid_id"] = state.get("lead_form_grid") if place["community_id"] else None
