@@ -240,3 +240,35 @@ def test_free_text_masking_touches_only_the_numbers(typed: str, shown: str) -> N
     from services.core.masking import mask_text
 
     assert mask_text(typed) == shown
+
+
+@pytest.mark.parametrize("step", ["do_begin", "do_commit"])
+def test_a_refusal_that_cannot_be_written_is_logged_kept_and_holds_no_connection(
+        engine: Engine, caplog: pytest.LogCaptureFixture, step: str) -> None:
+    """The database fails the refusal's own transaction (at its BEGIN, at its COMMIT): the
+    user still gets their refusal, a warning is logged, no connection is left checked out,
+    and the next transaction writes it."""
+    from services.core.actor import Perm, require
+    from tests.leads_world import build
+
+    with session_scope(engine, write=True) as s:
+        grid = build(s).grid1
+    dbapi = engine.dialect.loaded_dbapi
+
+    def broken(_dbapi_conn: object) -> None:
+        raise dbapi.OperationalError("disk I/O error")
+
+    real = getattr(engine.dialect, step)
+    setattr(engine.dialect, step, broken)
+    try:
+        with pytest.raises(PermissionDenied), session_scope(engine):
+            require(grid, Perm.MANAGE_USERS)
+    finally:
+        setattr(engine.dialect, step, real)
+    assert "could not write a permission refusal" in caplog.text
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    with session_scope(engine):
+        pass
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(AuditLog).where(
+            AuditLog.action == "auth.permission_denied")) == 1

@@ -175,15 +175,25 @@ def write_refusals(session: Session) -> int:
 
 
 def _write_pending(engine: Engine) -> None:
-    if not _pending.get():
+    # Not again from inside: the writing transaction's own end (its BEGIN failed, say) would
+    # come back here with the refusals still queued, and again, until the stack ran out.
+    if not _pending.get() or _writing.get():
         return
+    token, queued = _writing.set(True), _pending.get()
     try:
-        with begin_write(Session(bind=engine)) as own:
-            write_refusals(own)
+        with Session(bind=engine) as own:  # closed even when its BEGIN fails
+            write_refusals(begin_write(own))
             own.commit()
     except SQLAlchemyError:
-        # Never hide the refusal the user is about to see behind a logging failure.
+        # Never hide the refusal the user is about to see behind a logging failure. Nothing
+        # was written: the refusals stay queued for the next transaction to write.
+        _pending.set(queued)
         _log.warning("could not write a permission refusal to the audit trail")
+    finally:
+        _writing.reset(token)
+
+
+_writing: ContextVar[bool] = ContextVar("pingan_writing_refusals", default=False)
 
 
 @event.listens_for(Session, "after_transaction_end")

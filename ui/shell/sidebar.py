@@ -10,6 +10,7 @@ from ui.core import stylesheet
 from ui.core.bridge import db_session, settings
 from ui.core.i18n import lang, t
 from ui.core.markdown import md
+from ui.shell.auth import sign_out
 from ui.shell.language import language_switch
 from ui.shell.watch import urgent_watch
 
@@ -23,8 +24,6 @@ def _demo_flag(database_url: str) -> bool:
 
 
 def sidebar(actor: Actor) -> None:
-    from ui.shell.auth import sign_out
-
     urgent_watch(actor)  # on every page (drawn by the router): in the sidebar, or atop the page
     if lang() == "zh":  # the upload button's word and limit line: no parameter sets them
         stylesheet.apply("builtin_zh")
